@@ -1,0 +1,26 @@
+"""stance: is a statement in the news pressuring, resisting or neutral toward sanctions?"""
+
+from ._corpus import load_corpus
+from ._default import classify, default_model
+from ._errors import StanceError
+from ._evaluate import Report, evaluate
+from ._format import load_model
+from ._labels import LABELS, Prediction
+from ._model import StanceModel
+from ._train import train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "LABELS",
+    "Prediction",
+    "Report",
+    "StanceError",
+    "StanceModel",
+    "classify",
+    "default_model",
+    "evaluate",
+    "load_corpus",
+    "load_model",
+    "train",
+]

@@ -1,0 +1,183 @@
+"""The ``stance`` command: a thin layer over the Python API."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ._errors import StanceError
+
+EPILOG = {
+    "classify": """examples:
+  stance classify "There will be consequences for sanctions evasion."
+  stance classify --input quotes.txt --output labelled.jsonl --jobs -1
+  stance classify --input articles.csv --column quote --output labelled.csv""",
+    "train": """examples:
+  stance train --data my_quotes.jsonl --out models/mine
+  stance train --data my_quotes.csv --out models/mine --search --eval held_out.csv""",
+    "evaluate": """examples:
+  stance evaluate                                   # shipped model on the shipped test split
+  stance evaluate --model models/mine --data held_out.jsonl --json""",
+}
+
+
+def _model(path: str | None):
+    from ._default import default_model
+    from ._format import load_model
+
+    return load_model(path) if path else default_model()
+
+
+def _line(prediction) -> str:
+    scores = " ".join(f"{label}={p:.3f}" for label, p in prediction.scores.items())
+    return f"{prediction.label}\t{scores}\t{prediction.text}"
+
+
+class _Progress:
+    """A one-line counter on stderr, only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.n = 0
+
+    def wrap(self, predictions: Iterable) -> Iterator:
+        for p in predictions:
+            self.n += 1
+            if self.enabled and self.n % 10_000 == 0:
+                print(f"\rclassified {self.n:,} statements", end="", file=sys.stderr, flush=True)
+            yield p
+        if self.enabled:
+            print(f"\rclassified {self.n:,} statements", file=sys.stderr, flush=True)
+
+
+def _write_predictions(predictions: Iterable, out, fmt: str, labels: tuple[str, ...]) -> None:
+    if fmt == ".csv":
+        writer = csv.writer(out)
+        writer.writerow(["text", "label", *(f"score_{label}" for label in labels)])
+        for p in predictions:
+            writer.writerow([p.text, p.label, *(repr(p.scores[label]) for label in labels)])
+    else:
+        for p in predictions:
+            out.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from ._data import iter_texts
+
+    if bool(args.texts) == bool(args.input):
+        raise _Usage("give either statements or --input FILE, not both and not neither")
+    model = _model(args.model)
+    if args.texts:
+        for p in model.classify(args.texts):
+            print(json.dumps(p.to_dict(), ensure_ascii=False) if args.json else _line(p))
+        return 0
+    predictions = model.iter_classify(iter_texts(args.input, args.column), n_jobs=args.jobs)
+    predictions = _Progress(sys.stderr.isatty()).wrap(predictions)
+    if not args.output:
+        _write_predictions(predictions, sys.stdout, ".jsonl", model.labels)
+        return 0
+    target = Path(args.output)
+    fmt = target.suffix.lower()
+    if fmt not in (".jsonl", ".csv"):
+        raise _Usage(f"--output must end in .jsonl or .csv, found {target.name!r}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent if str(target.parent) else ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            _write_predictions(predictions, out, fmt, model.labels)
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ._train import train
+
+    model = train(args.data, search=args.search, eval_data=args.eval, n_jobs=args.jobs)
+    model.save(args.out)
+    training = model.metadata["training"]
+    print(f"trained on {training['n_statements']} statements, labels {', '.join(model.labels)}; saved to {args.out}")
+    if "search" in training:
+        s = training["search"]
+        print(f"cross-validated macro F1 {s['best_cv_macro_f1']:.3f} with {s['best_params']}")
+    if "evaluation" in model.metadata:
+        print(f"macro F1 on {args.eval}: {model.metadata['evaluation']['macro_f1']:.3f}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from ._corpus import read_corpus
+    from ._evaluate import evaluate
+
+    model = _model(args.model)
+    data = args.data if args.data else [r for r in read_corpus() if r["split"] == "test"]
+    report = evaluate(model, data)
+    print(json.dumps(report.to_dict()) if args.json else str(report))
+    return 0
+
+
+class _Usage(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stance", description="Label statements as pressuring, resisting or neutral toward sanctions."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, help_: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name, help=help_, description=help_, epilog=EPILOG[name], formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+
+    c = command("classify", "Classify statements given as arguments or read from a file.")
+    c.add_argument("texts", nargs="*", metavar="statement", help="statements to classify; one output line each")
+    c.add_argument("--input", metavar="FILE", help=".txt (one statement per line), .jsonl, .csv or .parquet")
+    c.add_argument("--output", metavar="FILE", help=".jsonl or .csv (default: JSON lines on stdout)")
+    c.add_argument("--column", default="text", help="the statement column of a .jsonl/.csv/.parquet input (default: text)")
+    c.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes for large inputs (-1: all cores)")
+    c.add_argument("--model", metavar="DIR", help="a saved model directory (default: the shipped model)")
+    c.add_argument("--json", action="store_true", help="print statements given as arguments as JSON lines")
+    c.set_defaults(run=cmd_classify)
+
+    t = command("train", "Train a model on labelled statements and save it.")
+    t.add_argument("--data", required=True, metavar="FILE", help=".jsonl, .csv or .parquet with text and label")
+    t.add_argument("--out", required=True, metavar="DIR", help="directory to write the model to")
+    t.add_argument("--search", action="store_true", help="choose settings by cross-validation on --data")
+    t.add_argument("--eval", metavar="FILE", help="held-out labelled statements to score and record in the model")
+    t.add_argument("--jobs", type=int, default=None, metavar="N", help="parallel jobs for --search")
+    t.set_defaults(run=cmd_train)
+
+    e = command("evaluate", "Score a model on labelled statements.")
+    e.add_argument("--model", metavar="DIR", help="a saved model directory (default: the shipped model)")
+    e.add_argument("--data", metavar="FILE", help="labelled statements (default: the shipped corpus's test split)")
+    e.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    e.set_defaults(run=cmd_evaluate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except _Usage as exc:
+        parser.error(str(exc))
+    except (StanceError, ValueError, TypeError, OSError) as exc:
+        print(f"stance {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

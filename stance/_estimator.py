@@ -1,0 +1,131 @@
+"""The training side as a scikit-learn estimator (imports scikit-learn).
+
+:class:`StanceEstimator` fits ``TfidfVectorizer`` + ``LogisticRegression`` and
+exports the result as a :class:`StanceModel`. It follows the estimator rules:
+keyword-only ``__init__`` that stores its parameters, ``fit`` returns
+``self``, learned state ends in ``_``; so ``clone`` and ``GridSearchCV`` work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+from ._labels import LABELS
+from ._model import StanceModel
+from ._sklearn import model_from_pipeline
+
+#: The grid that ``stance.train(data, search=True)`` searches with cross-validation.
+RECIPE_GRID: dict[str, list] = {
+    "ngram_range": [(1, 1), (1, 2)],
+    "min_df": [1, 2],
+    "sublinear_tf": [True, False],
+    "C": [1.0, 3.0, 10.0, 30.0],
+}
+
+
+def label_order(labels: Iterable[str]) -> tuple[str, ...]:
+    """The fixed column order for a label set: ``LABELS`` for the stance labels, else sorted."""
+    found = set(labels)
+    if found == set(LABELS):
+        return LABELS
+    return tuple(sorted(found))
+
+
+class StanceEstimator(ClassifierMixin, BaseEstimator):
+    """TF-IDF word n-grams + logistic regression, exported for numpy serving.
+
+    Parameters
+    ----------
+    ngram_range : tuple of (int, int), default=(1, 2)
+        Word n-gram lengths.
+    min_df : int or float, default=1
+        Ignore terms in fewer documents than this.
+    max_df : float, default=1.0
+        Ignore terms in a larger share of documents than this.
+    sublinear_tf : bool, default=True
+        Use ``1 + log(tf)``.
+    lowercase : bool, default=True
+    strip_accents : {None, "ascii", "unicode"}, default="unicode"
+    stop_words : None or list of str, default=None
+    C : float, default=10.0
+        Inverse regularisation strength of the logistic regression.
+    class_weight : None or "balanced", default="balanced"
+    max_iter : int, default=5000
+
+    Attributes
+    ----------
+    model_ : StanceModel
+        The fitted, exported model.
+    classes_ : ndarray of str
+        The labels, in the model's order.
+    """
+
+    def __init__(
+        self,
+        *,
+        ngram_range: tuple[int, int] = (1, 2),
+        min_df: int | float = 1,
+        max_df: float = 1.0,
+        sublinear_tf: bool = True,
+        lowercase: bool = True,
+        strip_accents: str | None = "unicode",
+        stop_words: list[str] | None = None,
+        C: float = 10.0,
+        class_weight: str | None = "balanced",
+        max_iter: int = 5000,
+    ):
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_df = max_df
+        self.sublinear_tf = sublinear_tf
+        self.lowercase = lowercase
+        self.strip_accents = strip_accents
+        self.stop_words = stop_words
+        self.C = C
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+
+    def _pipeline(self) -> Pipeline:
+        vectorizer = TfidfVectorizer(
+            ngram_range=tuple(self.ngram_range),
+            min_df=self.min_df,
+            max_df=self.max_df,
+            sublinear_tf=self.sublinear_tf,
+            lowercase=self.lowercase,
+            strip_accents=self.strip_accents,
+            stop_words=self.stop_words,
+            dtype=np.float64,
+        )
+        classifier = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
+        return Pipeline([("tfidf", vectorizer), ("logreg", classifier)])
+
+    def fit(self, X: Sequence[str], y: Sequence[str]) -> StanceEstimator:
+        """Fit on statements ``X`` with labels ``y``; returns ``self``."""
+        X, y = list(X), [str(label) for label in y]
+        if len(X) != len(y):
+            raise ValueError(f"X has {len(X)} statements but y has {len(y)} labels")
+        labels = label_order(y)
+        if len(labels) < 2:
+            raise ValueError(f"training needs at least two labels, found {list(labels)}")
+        pipeline = self._pipeline().fit(X, y)
+        self.model_ = model_from_pipeline(pipeline, labels, metadata={})
+        self.classes_ = np.array(labels)
+        return self
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Probabilities, columns in ``classes_`` order."""
+        return self.model_.predict_proba(list(X))
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        """The most probable label of each statement."""
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def to_model(self) -> StanceModel:
+        """The fitted :class:`StanceModel`."""
+        return self.model_

@@ -1,0 +1,164 @@
+"""The model directory: JSON for settings and vocabulary, ``.npy`` for arrays.
+
+Layout (format version 1)::
+
+    model.json        format, format_version, labels, vectorizer settings, metadata
+    vocabulary.json   the feature terms, a JSON array in feature-index order
+    idf.npy           float64, (n_features,)
+    coef.npy          float64, (n_labels, n_features), or (1, n_features) for two labels
+    intercept.npy     float64, (n_labels,), or (1,) for two labels
+
+Every file is checked completely (names, types, shapes, finiteness) before a
+model is built from it; arrays load with ``allow_pickle=False``. Saving writes
+a sibling temporary directory and renames it into place, so a reader never
+sees half a model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._errors import ModelFormatError
+from ._model import StanceModel
+from ._text import check_settings
+
+FORMAT = "stance-model"
+FORMAT_VERSION = 1
+ARRAYS = ("idf", "coef", "intercept")
+
+
+def _json_bytes(obj: Any) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True, allow_nan=False) + "\n").encode("utf-8")
+
+
+def save_model(model: StanceModel, path: str | os.PathLike[str]) -> None:
+    """Write ``model`` to the directory ``path``, replacing an older model there."""
+    target = Path(path)
+    if target.exists() and (
+        not target.is_dir() or (any(target.iterdir()) and not (target / "model.json").is_file())
+    ):
+        raise FileExistsError(f"{target}: exists and is not a stance model directory; refusing to overwrite it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        header = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "labels": list(model.labels),
+            "vectorizer": {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.settings.items()},
+            "metadata": model.metadata,
+        }
+        files = {
+            "model.json": _json_bytes(header),
+            "vocabulary.json": _json_bytes(model.vocabulary),
+        }
+        for name, data in files.items():
+            _write(tmp / name, data)
+        for name in ARRAYS:
+            with open(tmp / f"{name}.npy", "wb") as fh:
+                np.save(fh, getattr(model, name), allow_pickle=False)
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.chmod(tmp, 0o755)
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            os.replace(target, old / "model")
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except FileNotFoundError:
+        raise ModelFormatError(f"{path}: missing; is this a stance model directory?") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelFormatError(f"{path}: not valid JSON: {exc}") from None
+
+
+def _read_array(path: Path) -> np.ndarray:
+    try:
+        arr = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise ModelFormatError(f"{path}: missing") from None
+    except (ValueError, OSError) as exc:
+        raise ModelFormatError(f"{path}: not a plain .npy array: {exc}") from None
+    if arr.dtype != np.float64:
+        raise ModelFormatError(f"{path}: expected float64 values, found {arr.dtype}")
+    if not np.all(np.isfinite(arr)):
+        raise ModelFormatError(f"{path}: contains NaN or infinite values")
+    return arr
+
+
+def load_model(path: str | os.PathLike[str]) -> StanceModel:
+    """Load a model directory written by :meth:`StanceModel.save`.
+
+    Raises
+    ------
+    StanceError
+        (a ``ModelFormatError``) naming the file that is missing, malformed,
+        of another format version, or whose arrays have the wrong shape.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise ModelFormatError(f"{root}: not a directory; a stance model is a directory with model.json")
+    header_path = root / "model.json"
+    header = _read_json(header_path)
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise ModelFormatError(f"{header_path}: not a stance model (expected \"format\": \"{FORMAT}\")")
+    version = header.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelFormatError(
+            f"{header_path}: format version {version!r} is not supported; this stance reads version {FORMAT_VERSION}"
+        )
+    labels = header.get("labels")
+    if not isinstance(labels, list) or len(labels) < 2 or not all(isinstance(x, str) and x for x in labels):
+        raise ModelFormatError(f"{header_path}: 'labels' must be a list of at least two non-empty strings")
+    if len(set(labels)) != len(labels):
+        raise ModelFormatError(f"{header_path}: 'labels' has duplicates: {labels}")
+    try:
+        settings = check_settings(header.get("vectorizer") or {})
+    except ValueError as exc:
+        raise ModelFormatError(f"{header_path}: {exc}") from None
+    metadata = header.get("metadata", {})
+    if not isinstance(metadata, dict):
+        raise ModelFormatError(f"{header_path}: 'metadata' must be an object")
+
+    vocab_path = root / "vocabulary.json"
+    vocabulary = _read_json(vocab_path)
+    if not isinstance(vocabulary, list) or not all(isinstance(t, str) for t in vocabulary):
+        raise ModelFormatError(f"{vocab_path}: expected a JSON array of strings")
+    if len(set(vocabulary)) != len(vocabulary):
+        raise ModelFormatError(f"{vocab_path}: terms are not unique")
+
+    n_features = len(vocabulary)
+    n_rows = 1 if len(labels) == 2 else len(labels)
+    expected = {"idf": (n_features,), "coef": (n_rows, n_features), "intercept": (n_rows,)}
+    arrays = {}
+    for name in ARRAYS:
+        path_ = root / f"{name}.npy"
+        arr = _read_array(path_)
+        if arr.shape != expected[name]:
+            raise ModelFormatError(f"{path_}: expected shape {expected[name]}, found {arr.shape}")
+        arrays[name] = arr
+    return StanceModel(labels=labels, settings=settings, vocabulary=vocabulary, metadata=metadata, **arrays)

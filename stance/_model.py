@@ -1,0 +1,179 @@
+"""The trained model: plain arrays and JSON, served with numpy alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, overload
+
+import numpy as np
+
+from ._labels import Prediction
+from ._text import Analyzer
+
+#: Below this many statements, ``n_jobs`` is ignored: starting workers costs more than it saves.
+PARALLEL_MIN_BATCH = 20_000
+#: Statements scored per numpy pass when classifying a batch.
+CHUNK_SIZE = 4_096
+
+
+class StanceModel:
+    """A fitted TF-IDF + logistic-regression stance model.
+
+    Build one with :func:`stance.train` or :func:`stance.load_model`; the
+    constructor takes the exported arrays and is checked by :func:`load_model`.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        The labels, in the order of the score columns.
+    settings : dict
+        The vectorizer settings (see :mod:`stance._text`).
+    vocabulary : sequence of str
+        The feature terms, in feature-index order.
+    idf : ndarray of shape (n_features,)
+    coef : ndarray of shape (n_labels, n_features), or (1, n_features) for two labels
+    intercept : ndarray of shape (n_labels,), or (1,) for two labels
+    metadata : dict, optional
+        Training settings, data hash, versions and evaluation figures.
+    """
+
+    def __init__(
+        self,
+        *,
+        labels: Sequence[str],
+        settings: dict[str, Any],
+        vocabulary: Sequence[str],
+        idf: np.ndarray,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        metadata: dict[str, Any] | None = None,
+    ):
+        self._labels = tuple(labels)
+        self.analyzer = Analyzer(settings, vocabulary)
+        self.settings = self.analyzer.settings
+        self.vocabulary = list(vocabulary)
+        self.idf = np.ascontiguousarray(idf, dtype=np.float64)
+        self.coef = np.ascontiguousarray(coef, dtype=np.float64)
+        self.intercept = np.ascontiguousarray(intercept, dtype=np.float64)
+        self.metadata = dict(metadata or {})
+        # Row-major by feature: one gather fetches all classes of a term.
+        self._coef_by_feature = np.ascontiguousarray(self.coef.T)
+        self._binary = self.coef.shape[0] == 1
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The labels, in the fixed order of the score columns."""
+        return self._labels
+
+    def __repr__(self) -> str:
+        return f"StanceModel(labels={self._labels!r}, n_features={len(self.vocabulary)})"
+
+    # ------------------------------------------------------------------ scoring
+    def _weights(self, counts: np.ndarray, indices: np.ndarray) -> np.ndarray:
+        s = self.settings
+        w = np.ones_like(counts) if s["binary"] else counts
+        if s["sublinear_tf"]:
+            w = np.log(w)
+            w += 1.0
+        if s["use_idf"]:
+            w = w * self.idf[indices]
+        return w
+
+    def _probabilities(self, decision: np.ndarray) -> np.ndarray:
+        """Probabilities from decision values, as ``LogisticRegression.predict_proba``."""
+        if self._binary:
+            p = 1.0 / (1.0 + np.exp(-decision[:, 0]))
+            return np.stack([1.0 - p, p], axis=1)
+        decision = decision - decision.max(axis=1, keepdims=True)
+        np.exp(decision, out=decision)
+        decision /= decision.sum(axis=1, keepdims=True)
+        return decision
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities, shape ``(len(texts), len(labels))``, for a list of strings."""
+        counters = self.analyzer.counts_many(texts)
+        n = len(counters)
+        lengths = np.fromiter((len(c) for c in counters), dtype=np.intp, count=n)
+        nnz = int(lengths.sum())
+        indices = np.fromiter((j for c in counters for j in c), dtype=np.intp, count=nnz)
+        counts = np.fromiter((v for c in counters for v in c.values()), dtype=np.float64, count=nnz)
+        weights = self._weights(counts, indices)
+        nonempty = lengths > 0
+        starts = (np.cumsum(lengths) - lengths)[nonempty]
+        norm = self.settings["norm"]
+        if norm is not None and nnz:
+            per_row = weights * weights if norm == "l2" else np.abs(weights)
+            sums = np.add.reduceat(per_row, starts)
+            if norm == "l2":
+                sums = np.sqrt(sums)
+            weights = weights / np.repeat(sums, lengths[nonempty])
+        decision = np.empty((n, self.coef.shape[0]))
+        decision[:] = self.intercept
+        if nnz:
+            contrib = self._coef_by_feature[indices] * weights[:, None]
+            decision[nonempty] += np.add.reduceat(contrib, starts, axis=0)
+        return self._probabilities(decision)
+
+    def _predictions(self, texts: Sequence[str]) -> list[Prediction]:
+        return self._from_proba(texts, self.predict_proba(texts))
+
+    def _from_proba(self, texts: Sequence[str], proba: np.ndarray) -> list[Prediction]:
+        labels = self._labels
+        best = proba.argmax(axis=1)
+        return [
+            Prediction(text=t, label=labels[b], scores=dict(zip(labels, row)))
+            for t, b, row in zip(texts, best.tolist(), proba.tolist())
+        ]
+
+    # ------------------------------------------------------------------ public
+    @overload
+    def classify(self, texts: str, *, n_jobs: int | None = None) -> Prediction: ...
+    @overload
+    def classify(self, texts: Iterable[str], *, n_jobs: int | None = None) -> list[Prediction]: ...
+
+    def classify(self, texts, *, n_jobs=None):
+        """Classify one statement or many.
+
+        Parameters
+        ----------
+        texts : str or iterable of str
+            One statement, or any iterable of statements (list, generator,
+            pandas Series, ...), consumed in chunks.
+        n_jobs : int, optional
+            Worker processes for large batches (``-1``: all cores). Batches
+            smaller than ``PARALLEL_MIN_BATCH`` always run in this process.
+
+        Returns
+        -------
+        Prediction, or list of Prediction in input order for an iterable.
+        """
+        if isinstance(texts, str):
+            return self._predictions([texts])[0]
+        return list(self.iter_classify(texts, n_jobs=n_jobs))
+
+    def iter_classify(
+        self, texts: Iterable[str], *, n_jobs: int | None = None, chunk_size: int = CHUNK_SIZE
+    ) -> Iterator[Prediction]:
+        """Yield one :class:`Prediction` per statement, streaming ``texts`` in chunks."""
+        from ._batch import iter_chunks, parallel_predictions
+
+        if isinstance(texts, (str, bytes)) or not isinstance(texts, Iterable):
+            raise TypeError(f"texts must be a string or an iterable of strings, found {type(texts).__name__}")
+        chunks = iter_chunks(texts, chunk_size)
+        if n_jobs not in (None, 1):
+            yield from parallel_predictions(self, chunks, n_jobs)
+            return
+        for chunk in chunks:
+            yield from self._predictions(chunk)
+
+    def save(self, path) -> None:
+        """Write the model to directory ``path`` (JSON + ``.npy``), atomically."""
+        from ._format import save_model
+
+        save_model(self, path)
+
+    def to_sklearn(self):
+        """The equivalent fitted scikit-learn ``Pipeline`` (imports scikit-learn)."""
+        from ._sklearn import pipeline_from_model
+
+        return pipeline_from_model(self)
