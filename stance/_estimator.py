@@ -25,7 +25,7 @@ RECIPE_GRID: dict[str, list] = {
     "ngram_range": [(1, 1), (1, 2)],
     "min_df": [1, 2],
     "sublinear_tf": [True, False],
-    "C": [1.0, 3.0, 10.0, 30.0],
+    "C": [1.0, 3.0, 10.0, 30.0, 100.0],
 }
 
 
