@@ -1,16 +1,24 @@
-"""Chunking and multi-process scoring of large batches."""
+"""Chunking, and multi-process scoring of large batches."""
 
 from __future__ import annotations
 
 import os
+import pickle
+import tempfile
+from collections import deque
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from typing import TYPE_CHECKING
 
 from ._labels import Prediction
 
 if TYPE_CHECKING:
     from ._model import StanceModel
+
+#: Below this many statements, ``n_jobs`` is ignored: starting workers costs more than it saves.
+PARALLEL_MIN_BATCH = 20_000
+#: Statements per task sent to a worker process.
+TASK_SIZE = 8_192
 
 
 def iter_chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -26,65 +34,64 @@ def iter_chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
 
 
 def effective_jobs(n_jobs: int | None) -> int:
-    """The number of worker processes that ``n_jobs`` asks for on this machine."""
-    if n_jobs is None or n_jobs == 0:
+    """The number of worker processes that ``n_jobs`` asks for on this machine (-1: all cores)."""
+    if n_jobs is None:
         return 1
     if not isinstance(n_jobs, int) or isinstance(n_jobs, bool):
         raise TypeError(f"n_jobs must be an int or None, found {type(n_jobs).__name__}")
+    if n_jobs == 0:
+        raise ValueError("n_jobs must be a positive number of workers, or negative to count back from all cores; found 0")
     cpus = os.cpu_count() or 1
     return max(1, cpus + 1 + n_jobs if n_jobs < 0 else n_jobs)
 
 
-def _proba(model: StanceModel, texts: list[str]):
+# In a worker: the model of the current batch, read once from the file the parent wrote.
+_WORKER_MODEL: dict[str, StanceModel] = {}
+
+
+def _score(model_file: str, texts: list[str]):
+    model = _WORKER_MODEL.get(model_file)
+    if model is None:
+        _WORKER_MODEL.clear()
+        with open(model_file, "rb") as fh:
+            model = _WORKER_MODEL[model_file] = pickle.load(fh)  # our own file, written by the parent
     return model.predict_proba(texts)
 
 
-def parallel_predictions(model: StanceModel, chunks: Iterator[list[str]], n_jobs: int) -> Iterator[Prediction]:
-    """Yield predictions in input order, scoring windows of chunks on ``n_jobs`` workers.
+def parallel_predictions(model: StanceModel, chunks: Iterator[list[str]], n_jobs: int | None) -> Iterator[Prediction]:
+    """Yield predictions in input order, scoring tasks of ``TASK_SIZE`` statements on worker processes.
 
-    Windows smaller than ``PARALLEL_MIN_BATCH`` statements are scored in this
-    process: starting workers would cost more than it saves.
+    Inputs of fewer than ``PARALLEL_MIN_BATCH`` statements are scored in this
+    process; so is everything when ``n_jobs`` comes to one worker.
     """
-    from ._model import PARALLEL_MIN_BATCH
-
     jobs = effective_jobs(n_jobs)
-    window = max(PARALLEL_MIN_BATCH, 1)
-    pending: list[list[str]] = []
+    head: list[list[str]] = []
     size = 0
-    parallel = None
-    try:
-        for chunk in _chain_with_end(chunks):
-            if chunk is not None:
-                pending.append(chunk)
-                size += len(chunk)
-                if size < window * jobs:
-                    continue
-            if not pending:
-                break
-            texts = [t for c in pending for t in c]
-            pending, size = [], 0
-            if jobs == 1 or len(texts) < PARALLEL_MIN_BATCH:
-                yield from model._predictions(texts)
-                continue
-            if parallel is None:
-                from joblib import Parallel
+    for chunk in chunks:
+        head.append(chunk)
+        size += len(chunk)
+        if size >= PARALLEL_MIN_BATCH:
+            break
+    if jobs == 1 or size < PARALLEL_MIN_BATCH:
+        for chunk in chain(head, chunks):
+            yield from model._predictions(chunk)
+        return
 
-                parallel = Parallel(n_jobs=jobs, backend="loky").__enter__()
-            yield from _scored(model, texts, jobs, parallel)
-    finally:
-        if parallel is not None:
-            parallel.__exit__(None, None, None)
+    from joblib import Parallel, delayed
 
+    sent: deque[list[str]] = deque()
+    # The model travels once per worker through a private temporary file, not with every task.
+    with tempfile.TemporaryDirectory(prefix="stance-") as tmp:
+        model_file = os.path.join(tmp, "model.pickle")
+        with open(model_file, "wb") as fh:
+            pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
-def _chain_with_end(chunks: Iterator[list[str]]) -> Iterator[list[str] | None]:
-    yield from chunks
-    yield None
+        def tasks():
+            texts = (t for chunk in chain(head, chunks) for t in chunk)
+            while part := list(islice(texts, TASK_SIZE)):
+                sent.append(part)
+                yield delayed(_score)(model_file, part)
 
-
-def _scored(model: StanceModel, texts: list[str], jobs: int, parallel) -> Iterator[Prediction]:
-    from joblib import delayed
-
-    step = -(-len(texts) // jobs)
-    parts = [texts[i : i + step] for i in range(0, len(texts), step)]
-    for part, proba in zip(parts, parallel(delayed(_proba)(model, p) for p in parts)):
-        yield from model._from_proba(part, proba)
+        with Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs") as parallel:
+            for proba in parallel(tasks()):
+                yield from model._from_proba(sent.popleft(), proba)

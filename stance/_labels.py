@@ -9,7 +9,7 @@ LABELS: tuple[str, str, str] = ("pressuring", "resisting", "neutral")
 """The labels of the shipped model, in the order of its score columns."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prediction:
     """The stance of one statement.
 

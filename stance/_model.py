@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, overload
 
@@ -10,8 +11,8 @@ import numpy as np
 from ._labels import Prediction
 from ._text import Analyzer
 
-#: Below this many statements, ``n_jobs`` is ignored: starting workers costs more than it saves.
-PARALLEL_MIN_BATCH = 20_000
+#: Up to this many statements, a batch is scored statement by statement.
+SMALL_BATCH = 4
 #: Statements scored per numpy pass when classifying a batch.
 CHUNK_SIZE = 4_096
 
@@ -91,30 +92,53 @@ class StanceModel:
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, shape ``(len(texts), len(labels))``, for a list of strings."""
-        counters = self.analyzer.counts_many(texts)
-        n = len(counters)
-        lengths = np.fromiter((len(c) for c in counters), dtype=np.intp, count=n)
-        nnz = int(lengths.sum())
-        indices = np.fromiter((j for c in counters for j in c), dtype=np.intp, count=nnz)
-        counts = np.fromiter((v for c in counters for v in c.values()), dtype=np.float64, count=nnz)
-        weights = self._weights(counts, indices)
-        nonempty = lengths > 0
-        starts = (np.cumsum(lengths) - lengths)[nonempty]
+        n = len(texts)
+        rows, features, counts = self.analyzer.batch_counts(texts)
+        weights = self._weights(counts, features)
         norm = self.settings["norm"]
-        if norm is not None and nnz:
-            per_row = weights * weights if norm == "l2" else np.abs(weights)
-            sums = np.add.reduceat(per_row, starts)
+        if norm is not None and len(rows):
+            per_term = weights * weights if norm == "l2" else np.abs(weights)
+            sums = np.bincount(rows, per_term, minlength=n)
             if norm == "l2":
                 sums = np.sqrt(sums)
-            weights = weights / np.repeat(sums, lengths[nonempty])
+            weights = weights / sums[rows]
         decision = np.empty((n, self.coef.shape[0]))
-        decision[:] = self.intercept
-        if nnz:
-            contrib = self._coef_by_feature[indices] * weights[:, None]
-            decision[nonempty] += np.add.reduceat(contrib, starts, axis=0)
+        for c, (coef, intercept) in enumerate(zip(self.coef, self.intercept)):
+            decision[:, c] = np.bincount(rows, weights * coef[features], minlength=n)
+            decision[:, c] += intercept
         return self._probabilities(decision)
 
+    def _proba_one(self, text: str) -> list[float]:
+        """Probabilities of one statement: the batch arithmetic without the batch set-up."""
+        counter = self.analyzer.counts(text)
+        if counter:
+            k = len(counter)
+            features = np.fromiter(counter.keys(), dtype=np.intp, count=k)
+            weights = self._weights(np.fromiter(counter.values(), dtype=np.float64, count=k), features)
+            norm = self.settings["norm"]
+            if norm == "l2":
+                weights = weights / math.sqrt(weights @ weights)
+            elif norm == "l1":
+                weights = weights / np.abs(weights).sum()
+            decision = (weights @ self._coef_by_feature[features] + self.intercept).tolist()
+        else:
+            decision = self.intercept.tolist()
+        if self._binary:
+            p = 1.0 / (1.0 + math.exp(-decision[0]))
+            return [1.0 - p, p]
+        top = max(decision)
+        exps = [math.exp(d - top) for d in decision]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+    def _predict_one(self, text: str) -> Prediction:
+        proba = self._proba_one(text)
+        labels = self._labels
+        return Prediction(text, labels[proba.index(max(proba))], dict(zip(labels, proba)))
+
     def _predictions(self, texts: Sequence[str]) -> list[Prediction]:
+        if len(texts) <= SMALL_BATCH:  # cheaper one by one than with the batch set-up
+            return [self._predict_one(t) for t in texts]
         return self._from_proba(texts, self.predict_proba(texts))
 
     def _from_proba(self, texts: Sequence[str], proba: np.ndarray) -> list[Prediction]:
@@ -141,26 +165,29 @@ class StanceModel:
             pandas Series, ...), consumed in chunks.
         n_jobs : int, optional
             Worker processes for large batches (``-1``: all cores). Batches
-            smaller than ``PARALLEL_MIN_BATCH`` always run in this process.
+            smaller than ``stance._batch.PARALLEL_MIN_BATCH`` always run in
+            this process.
 
         Returns
         -------
         Prediction, or list of Prediction in input order for an iterable.
         """
         if isinstance(texts, str):
-            return self._predictions([texts])[0]
+            return self._predict_one(texts)
+        if type(texts) in (list, tuple) and len(texts) <= SMALL_BATCH and all(type(t) is str for t in texts):
+            return [self._predict_one(t) for t in texts]  # a few statements: skip the streaming set-up
         return list(self.iter_classify(texts, n_jobs=n_jobs))
 
     def iter_classify(
         self, texts: Iterable[str], *, n_jobs: int | None = None, chunk_size: int = CHUNK_SIZE
     ) -> Iterator[Prediction]:
         """Yield one :class:`Prediction` per statement, streaming ``texts`` in chunks."""
-        from ._batch import iter_chunks, parallel_predictions
+        from ._batch import effective_jobs, iter_chunks, parallel_predictions
 
         if isinstance(texts, (str, bytes)) or not isinstance(texts, Iterable):
             raise TypeError(f"texts must be a string or an iterable of strings, found {type(texts).__name__}")
         chunks = iter_chunks(texts, chunk_size)
-        if n_jobs not in (None, 1):
+        if effective_jobs(n_jobs) > 1:
             yield from parallel_predictions(self, chunks, n_jobs)
             return
         for chunk in chunks:

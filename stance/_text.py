@@ -16,16 +16,23 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from itertools import repeat
 from typing import Any
+
+import numpy as np
 
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 
 # Every ASCII character that is not a word character (\w) becomes a space.
 _ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-_NON_WORD_TO_SPACE = bytes(
-    (c if chr(c) in _ASCII_WORD else 0x20) for c in range(256)
-)
+_NON_WORD_TO_SPACE = bytes((c if chr(c) in _ASCII_WORD else 0x20) for c in range(256))
+# The same, but NUL survives: it separates the documents of a batch joined into one string.
+_SEP = "\x00"
+_NON_WORD_TO_SPACE_KEEP_SEP = bytes((c if chr(c) in _ASCII_WORD or c == 0 else 0x20) for c in range(256))
+# Word ids in the batch tables: OOV words get -1; these mark tokens to drop and document ends.
+_DROP, _END = -3, -2
 
 
 def _strip_accents_unicode(s: str) -> str:
@@ -147,10 +154,180 @@ class Analyzer:
         return out
 
     def counts(self, doc: str) -> Counter[int]:
-        """``{feature index: count}`` of the in-vocabulary terms of ``doc``."""
+        """``{feature index: count}`` of the in-vocabulary terms of ``doc``.
+
+        The same terms as :meth:`terms`, looked up as they are made.
+        """
+        tokens = self.tokens(doc)
         get = self.vocabulary.get
-        ids = [j for j in map(get, self.terms(doc)) if j is not None]
+        ids = [j for j in map(get, tokens) if j is not None] if self._min_n == 1 else []
+        join = " ".join
+        for n in range(max(self._min_n, 2), min(self._max_n, len(tokens)) + 1):
+            grams = zip(*(tokens[i:] for i in range(n)))
+            ids.extend([j for j in map(get, map(join, grams)) if j is not None])
         return Counter(ids)
 
-    def counts_many(self, docs: Iterable[str]) -> list[Counter[int]]:
-        return [self.counts(doc) for doc in docs]
+    # ------------------------------------------------------------------ batches
+    @cached_property
+    def _tables(self) -> _NgramTables | None:
+        if self.settings["token_pattern"] != DEFAULT_TOKEN_PATTERN:
+            return None  # tokens may contain spaces: n-grams cannot be split back into words
+        return _NgramTables.build(self.vocabulary, self._max_n, self._stop)
+
+    def batch_counts(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Term counts of many documents at once.
+
+        Returns ``(rows, features, counts)``: for each document (row) and
+        in-vocabulary term (feature) that occurs in it, how often; sorted by row,
+        then feature. Same result as :meth:`counts` on each document.
+        """
+        tables = self._tables
+        if tables is None:
+            return _from_counters([self.counts(doc) for doc in docs])
+        word_ids, rows = self._word_ids(docs, tables)
+        n_features = len(self.vocabulary)
+        keys = [tables.features(word_ids, rows, n, n_features) for n in range(self._min_n, self._max_n + 1)]
+        key = np.concatenate(keys) if keys else np.empty(0, dtype=np.int64)
+        unique, counts = np.unique(key, return_counts=True)
+        return unique // n_features, unique % n_features, counts.astype(np.float64)
+
+    def _word_ids(self, docs: Sequence[str], tables: _NgramTables) -> tuple[np.ndarray, np.ndarray]:
+        """Word ids of every kept token of ``docs`` (OOV: -1), and the row each belongs to.
+
+        ASCII documents are joined into one string and tokenised by three C
+        calls (lower, translate, split); the others go one by one through
+        :meth:`tokens`. Either way each document's tokens stay contiguous.
+        """
+        get = tables.word_id.get
+        fast = [doc.isascii() and _SEP not in doc for doc in docs]
+        ascii_rows = np.flatnonzero(fast)
+        ids_parts, row_parts = [], []
+        if len(ascii_rows):
+            joined = f" {_SEP} ".join([docs[i] for i in ascii_rows])
+            if self._lower:
+                joined = joined.lower()
+            tokens = joined.encode("ascii").translate(_NON_WORD_TO_SPACE_KEEP_SEP).decode("ascii").split()
+            ids = np.fromiter(map(get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+            local = np.cumsum(ids == _END)  # the n-th document of the joined string
+            keep = ids >= -1  # drops separators, single characters and stop words
+            ids_parts.append(ids[keep])
+            row_parts.append(ascii_rows[local[keep]])
+        for i in np.flatnonzero(np.logical_not(fast)).tolist():
+            tokens = self.tokens(docs[i])
+            ids_parts.append(np.fromiter(map(get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens)))
+            row_parts.append(np.full(len(tokens), i, dtype=np.int64))
+        if not ids_parts:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        return np.concatenate(ids_parts), np.concatenate(row_parts).astype(np.int64)
+
+
+def _from_counters(counters: list[Counter[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows, feats, counts = [], [], []
+    for i, counter in enumerate(counters):
+        for j in sorted(counter):
+            rows.append(i)
+            feats.append(j)
+            counts.append(counter[j])
+    return (
+        np.asarray(rows, dtype=np.int64),
+        np.asarray(feats, dtype=np.int64),
+        np.asarray(counts, dtype=np.float64),
+    )
+
+
+class _NgramTables:
+    """Vocabulary n-grams as integer keys over word ids, for vectorised look-up.
+
+    ``word_id`` maps every word of the vocabulary's terms to an id; it also
+    maps single ASCII word characters and stop words to ``_DROP`` (the token
+    pattern and stop-word list remove them) and the document separator to
+    ``_END``. Unigrams are found through an array indexed by word id. An
+    n-gram's key is its word ids read as digits in base ``n_words``; longer
+    n-grams are found in an open-addressing hash table of those keys
+    (multiplicative hashing, linear probing), probed for all n-grams at once.
+    """
+
+    _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+    def __init__(self, word_id: dict[str, int], n_words: int, unigram: np.ndarray, hashed: dict):
+        self.word_id = word_id
+        self.n_words = n_words
+        self.unigram = unigram
+        self.hashed = hashed  # n -> (slot keys, slot features, shift)
+
+    @classmethod
+    def build(cls, vocabulary: dict[str, int], max_n: int, stop: frozenset[str] | None) -> _NgramTables | None:
+        words = sorted({w for term in vocabulary for w in term.split(" ")})
+        n_words = max(len(words), 1)
+        if n_words**max_n >= 2**62:
+            return None  # keys would overflow int64
+        word_id = {w: i for i, w in enumerate(words)}
+        unigram = np.full(n_words, -1, dtype=np.int64)
+        by_n: dict[int, list[tuple[int, int]]] = {}
+        for term, feature in vocabulary.items():
+            parts = term.split(" ")
+            if len(parts) == 1:
+                unigram[word_id[term]] = feature
+                continue
+            key = 0
+            for w in parts:
+                key = key * n_words + word_id[w]
+            by_n.setdefault(len(parts), []).append((key, feature))
+        hashed = {n: cls._hash_table(pairs) for n, pairs in by_n.items()}
+        for c in _ASCII_WORD:
+            word_id[c] = _DROP
+        for w in stop or ():
+            word_id[w] = _DROP
+        word_id[_SEP] = _END
+        return cls(word_id, n_words, unigram, hashed)
+
+    @classmethod
+    def _hash_table(cls, pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, np.uint64]:
+        bits = max(4, (4 * len(pairs)).bit_length())  # load factor at most 1/4
+        size = 1 << bits
+        shift = np.uint64(64 - bits)
+        slot_keys = np.full(size, -1, dtype=np.int64)
+        slot_features = np.full(size, -1, dtype=np.int64)
+        keys = np.array([k for k, _ in pairs], dtype=np.int64)
+        homes = cls._home(keys, shift).tolist()
+        for (key, feature), slot in zip(pairs, homes):
+            while slot_keys[slot] != -1:
+                slot = (slot + 1) & (size - 1)
+            slot_keys[slot] = key
+            slot_features[slot] = feature
+        return slot_keys, slot_features, shift
+
+    @classmethod
+    def _home(cls, keys: np.ndarray, shift: np.uint64) -> np.ndarray:
+        return ((keys.astype(np.uint64) * cls._GOLDEN) >> shift).astype(np.int64)
+
+    def features(self, word_ids: np.ndarray, rows: np.ndarray, n: int, n_features: int) -> np.ndarray:
+        """``row * n_features + feature`` for every in-vocabulary n-gram of length ``n``."""
+        if n == 1:
+            known = word_ids >= 0
+            feature = self.unigram[word_ids[known]]
+            hit = feature >= 0
+            return rows[known][hit] * n_features + feature[hit]
+        if n not in self.hashed or len(word_ids) < n:
+            return np.empty(0, dtype=np.int64)
+        span = len(word_ids) - n + 1
+        valid = rows[:span] == rows[n - 1 :]  # rows are contiguous: same first and last row
+        key = np.zeros(span, dtype=np.int64)
+        for k in range(n):
+            w = word_ids[k : k + span]
+            valid &= w >= 0
+            key = key * self.n_words + w
+        key, row = key[valid], rows[:span][valid]
+        slot_keys, slot_features, shift = self.hashed[n]
+        mask = len(slot_keys) - 1
+        slot = self._home(key, shift)
+        feature = np.full(len(key), -1, dtype=np.int64)
+        pending = np.arange(len(key))
+        while len(pending):
+            found = slot_keys[slot]
+            hit = found == key[pending]
+            feature[pending[hit]] = slot_features[slot[hit]]
+            more = (found != -1) & ~hit  # an occupied slot with another key: probe the next
+            pending, slot = pending[more], (slot[more] + 1) & mask
+        hit = feature >= 0
+        return row[hit] * n_features + feature[hit]

@@ -1,0 +1,295 @@
+"""Speed of stance beside the plain scikit-learn pipeline, measured in one run.
+
+    python benchmarks/run.py [--json PATH] [--batch N] [--repeats R]
+
+Fits the default recipe on the corpus (as training/build_default.py does),
+then measures, pair by pair in this same process run:
+
+1. one statement per call: ``stance.classify(text)`` vs
+   ``model.to_sklearn().predict_proba([text])`` (and ``model.classify([text])``);
+2. a batch of N unique statements (default 100,000): stance in one process,
+   stance with ``n_jobs=-1``, and scikit-learn's ``predict_proba``;
+3. cold start of ``stance classify "..."`` in a new process vs a new process
+   that imports scikit-learn and loads the same pipeline with joblib
+   (wall time and peak RSS, median of several runs);
+4. training time of the default recipe (with its cross-validated search),
+   and of one fit with the chosen settings vs the plain pipeline's fit;
+5. model size on disk and in memory, stance vs the joblib-pickled pipeline.
+
+Every ratio is computed from measurements taken side by side in this run.
+It prints a table and, with --json, writes the same figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+import stance
+from stance._corpus import read_corpus
+
+SAMPLE = "There will be consequences for anyone who helps Moscow evade sanctions."
+
+
+def unique_statements(texts: list[str], n: int, seed: int = 0) -> list[str]:
+    """``n`` distinct statements, each the first half of one corpus statement and the second half of another."""
+    rng = random.Random(seed)
+    words = [t.split() for t in texts]
+    seen: set[str] = set()
+    out: list[str] = []
+    while len(out) < n:
+        a, b = rng.choice(words), rng.choice(words)
+        text = " ".join(a[: len(a) // 2] + b[len(b) // 2 :])
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
+
+
+def single_call(model, pipeline, texts: list[str]) -> dict:
+    """Per-call latency, alternating the contenders statement by statement."""
+    ours, ours_list, theirs = [], [], []
+    clock = time.perf_counter_ns
+    for text in texts:
+        t0 = clock()
+        model.classify(text)
+        t1 = clock()
+        model.classify([text])
+        t2 = clock()
+        pipeline.predict_proba([text])
+        t3 = clock()
+        ours.append(t1 - t0)
+        ours_list.append(t2 - t1)
+        theirs.append(t3 - t2)
+    us = lambda v: statistics.median(v) / 1000  # noqa: E731
+    return {
+        "n_statements": len(texts),
+        "stance_us": us(ours),
+        "stance_list_of_one_us": us(ours_list),
+        "sklearn_us": us(theirs),
+        "speedup": statistics.median(theirs) / statistics.median(ours),
+        "list_of_one_over_string": statistics.median(ours_list) / statistics.median(ours),
+    }
+
+
+def batch(model, pipeline, texts: list[str], repeats: int) -> dict:
+    """Throughput on one batch; each repetition times all three modes back to back."""
+    runs = {"stance": [], "stance_all_cores": [], "sklearn": []}
+    max_diff = {"stance": 0.0, "stance_all_cores": 0.0}
+    model.classify(texts[:50_000], n_jobs=-1)  # start the worker processes once, as a long session would
+    for _ in range(repeats):
+        for mode in runs:
+            t0 = time.perf_counter()
+            if mode == "sklearn":
+                reference = pipeline.predict_proba(texts)
+            else:
+                result = model.classify(texts, n_jobs=-1 if mode == "stance_all_cores" else None)
+            runs[mode].append(time.perf_counter() - t0)
+            if mode != "sklearn":
+                got = np.array([list(p.scores.values()) for p in result])
+        # parity of every mode against scikit-learn, checked outside the timed region
+        for mode in max_diff:
+            got = np.array([list(p.scores.values()) for p in model.classify(texts, n_jobs=-1 if mode == "stance_all_cores" else None)])
+            max_diff[mode] = max(max_diff[mode], float(np.abs(got - reference).max()))
+    ratio = lambda a, b: statistics.median(x / y for x, y in zip(runs[a], runs[b]))  # noqa: E731
+    return {
+        "n_statements": len(texts),
+        "seconds": {mode: statistics.median(v) for mode, v in runs.items()},
+        "statements_per_second": {mode: len(texts) / statistics.median(v) for mode, v in runs.items()},
+        "speedup_vs_sklearn": ratio("sklearn", "stance"),
+        "all_cores_vs_one": ratio("stance", "stance_all_cores"),
+        "max_abs_diff_vs_sklearn": max_diff,
+    }
+
+
+def _run_measured(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd} failed: {proc.stderr.read().decode()}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def cold_start(pipeline_file: Path, runs: int) -> dict:
+    stance_cmd = [str(Path(sys.executable).with_name("stance")), "classify", SAMPLE]
+    if not Path(stance_cmd[0]).exists():
+        stance_cmd = [sys.executable, "-m", "stance._cli", "classify", SAMPLE]
+    sklearn_cmd = [
+        sys.executable,
+        "-c",
+        f"import joblib; p = joblib.load({str(pipeline_file)!r}); print(p.predict_proba([{SAMPLE!r}]))",
+    ]
+    ours, theirs = [], []
+    for _ in range(runs):
+        ours.append(_run_measured(stance_cmd))
+        theirs.append(_run_measured(sklearn_cmd))
+    return {
+        "runs": runs,
+        "stance_seconds": statistics.median(w for w, _ in ours),
+        "stance_peak_rss_mb": statistics.median(r for _, r in ours),
+        "sklearn_seconds": statistics.median(w for w, _ in theirs),
+        "sklearn_peak_rss_mb": statistics.median(r for _, r in theirs),
+        "speedup": statistics.median(t[0] / o[0] for o, t in zip(ours, theirs)),
+    }
+
+
+def training(train_rows, test_rows, pipeline_cls_fit) -> tuple[stance.StanceModel, dict]:
+    t0 = time.perf_counter()
+    model = stance.train(train_rows, search=True, eval_data=test_rows, n_jobs=-1)
+    recipe = time.perf_counter() - t0
+    params = model.metadata["training"]["params"]
+    texts = [r["text"] for r in train_rows]
+    labels = [r["label"] for r in train_rows]
+    ours, theirs = [], []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        stance.train(train_rows, **{k: tuple(v) if isinstance(v, list) else v for k, v in params.items()})
+        ours.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        pipeline_cls_fit(params, texts, labels)
+        theirs.append(time.perf_counter() - t0)
+    return model, {
+        "recipe_with_search_seconds": recipe,
+        "one_fit_stance_seconds": statistics.median(ours),
+        "one_fit_sklearn_seconds": statistics.median(theirs),
+        "stance_over_sklearn": statistics.median(o / t for o, t in zip(ours, theirs)),
+    }
+
+
+def _plain_fit(params, texts, labels):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    vec = TfidfVectorizer(
+        ngram_range=tuple(params["ngram_range"]),
+        min_df=params["min_df"],
+        max_df=params["max_df"],
+        sublinear_tf=params["sublinear_tf"],
+        lowercase=params["lowercase"],
+        strip_accents=params["strip_accents"],
+        stop_words=params["stop_words"],
+    )
+    clf = LogisticRegression(C=params["C"], class_weight=params["class_weight"], max_iter=params["max_iter"])
+    return make_pipeline(vec, clf).fit(texts, labels)
+
+
+def sizes(model_dir: Path, pipeline_file: Path) -> dict:
+    import joblib
+
+    tracemalloc.start()
+    loaded = stance.load_model(model_dir)
+    loaded.classify(SAMPLE)
+    ours = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del loaded
+    tracemalloc.start()
+    pipe = joblib.load(pipeline_file)
+    pipe.predict_proba([SAMPLE])
+    theirs = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return {
+        "stance_disk_mb": sum(p.stat().st_size for p in model_dir.iterdir()) / 1e6,
+        "sklearn_joblib_disk_mb": pipeline_file.stat().st_size / 1e6,
+        "stance_memory_mb": ours / 1e6,
+        "sklearn_memory_mb": theirs / 1e6,
+    }
+
+
+def versions() -> dict:
+    import joblib
+    import sklearn
+
+    return {
+        "python": platform.python_version(),
+        "stance": stance.__version__,
+        "numpy": np.__version__,
+        "scikit-learn": sklearn.__version__,
+        "joblib": joblib.__version__,
+    }
+
+
+def table(r: dict) -> str:
+    s, b, c, t, z = r["single_call"], r["batch"], r["cold_start"], r["training"], r["size"]
+    rows = [
+        ("what", "stance", "scikit-learn", "ratio"),
+        ("one statement per call (median)", f"{s['stance_us']:.1f} µs", f"{s['sklearn_us']:.1f} µs", f"{s['speedup']:.1f}x faster"),
+        ("  list of one vs bare string", f"{s['stance_list_of_one_us']:.1f} µs", "", f"{s['list_of_one_over_string']:.2f}x the time"),
+        (f"batch of {b['n_statements']:,}, one process", f"{b['statements_per_second']['stance']:,.0f}/s",
+         f"{b['statements_per_second']['sklearn']:,.0f}/s", f"{b['speedup_vs_sklearn']:.2f}x faster"),
+        (f"  same, n_jobs=-1 ({r['machine']['cpu_count']} cores)", f"{b['statements_per_second']['stance_all_cores']:,.0f}/s",
+         "", f"{b['all_cores_vs_one']:.2f}x one process"),
+        ("  max |p - p_sklearn|", f"{max(b['max_abs_diff_vs_sklearn'].values()):.1e}", "", ""),
+        ("cold start, wall (median)", f"{c['stance_seconds']:.3f} s", f"{c['sklearn_seconds']:.3f} s", f"{c['speedup']:.1f}x faster"),
+        ("cold start, peak RSS (median)", f"{c['stance_peak_rss_mb']:.0f} MB", f"{c['sklearn_peak_rss_mb']:.0f} MB", ""),
+        ("training: recipe with CV search", f"{t['recipe_with_search_seconds']:.1f} s", "", ""),
+        ("training: one fit, chosen settings", f"{t['one_fit_stance_seconds']:.2f} s", f"{t['one_fit_sklearn_seconds']:.2f} s",
+         f"{t['stance_over_sklearn']:.2f}x the time"),
+        ("model on disk", f"{z['stance_disk_mb']:.2f} MB", f"{z['sklearn_joblib_disk_mb']:.2f} MB", ""),
+        ("model in memory", f"{z['stance_memory_mb']:.2f} MB", f"{z['sklearn_memory_mb']:.2f} MB", ""),
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--batch", type=int, default=100_000, help="statements in the batch test (default 100,000)")
+    parser.add_argument("--single", type=int, default=2_000, help="statements in the single-call test")
+    parser.add_argument("--repeats", type=int, default=3, help="repetitions of the batch test")
+    parser.add_argument("--cold-runs", type=int, default=7, help="new processes per contender")
+    args = parser.parse_args()
+
+    import joblib
+
+    rows = read_corpus()
+    train_rows = [r for r in rows if r["split"] == "train"]
+    test_rows = [r for r in rows if r["split"] == "test"]
+    result: dict = {
+        "command": "python benchmarks/run.py " + " ".join(sys.argv[1:]),
+        "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(), "processor": platform.machine()},
+        "versions": versions(),
+    }
+    print("fitting the default recipe ...", file=sys.stderr)
+    model, result["training"] = training(train_rows, test_rows, _plain_fit)
+    pipeline = model.to_sklearn()
+    texts = [r["text"] for r in rows]
+    with tempfile.TemporaryDirectory() as tmp:
+        model_dir = Path(tmp) / "model"
+        model.save(model_dir)
+        pipeline_file = Path(tmp) / "pipeline.joblib"
+        joblib.dump(pipeline, pipeline_file)
+        print("single calls ...", file=sys.stderr)
+        result["single_call"] = single_call(model, pipeline, unique_statements(texts, args.single, seed=1))
+        print("batch ...", file=sys.stderr)
+        result["batch"] = batch(model, pipeline, unique_statements(texts, args.batch, seed=2), args.repeats)
+        print("cold start ...", file=sys.stderr)
+        result["cold_start"] = cold_start(pipeline_file, args.cold_runs)
+        result["size"] = sizes(model_dir, pipeline_file)
+    print(table(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
