@@ -60,28 +60,28 @@ def unique_statements(texts: list[str], n: int, seed: int = 0) -> list[str]:
 
 
 def single_call(model, pipeline, texts: list[str]) -> dict:
-    """Per-call latency, alternating the contenders statement by statement."""
-    ours, ours_list, theirs = [], [], []
+    """Per-call latency. For each statement the three contenders run in a rotating order."""
+    calls = {
+        "stance": lambda text: stance.classify(text),
+        "stance_list_of_one": lambda text: model.classify([text]),
+        "sklearn": lambda text: pipeline.predict_proba([text]),
+    }
+    times: dict[str, list[int]] = {name: [] for name in calls}
+    names = list(calls)
     clock = time.perf_counter_ns
-    for text in texts:
-        t0 = clock()
-        model.classify(text)
-        t1 = clock()
-        model.classify([text])
-        t2 = clock()
-        pipeline.predict_proba([text])
-        t3 = clock()
-        ours.append(t1 - t0)
-        ours_list.append(t2 - t1)
-        theirs.append(t3 - t2)
-    us = lambda v: statistics.median(v) / 1000  # noqa: E731
+    for i, text in enumerate(texts):
+        for name in names[i % 3 :] + names[: i % 3]:
+            t0 = clock()
+            calls[name](text)
+            times[name].append(clock() - t0)
+    med = {name: statistics.median(v) for name, v in times.items()}
     return {
         "n_statements": len(texts),
-        "stance_us": us(ours),
-        "stance_list_of_one_us": us(ours_list),
-        "sklearn_us": us(theirs),
-        "speedup": statistics.median(theirs) / statistics.median(ours),
-        "list_of_one_over_string": statistics.median(ours_list) / statistics.median(ours),
+        "stance_us": med["stance"] / 1000,
+        "stance_list_of_one_us": med["stance_list_of_one"] / 1000,
+        "sklearn_us": med["sklearn"] / 1000,
+        "speedup": med["sklearn"] / med["stance"],
+        "list_of_one_over_string": med["stance_list_of_one"] / med["stance"],
     }
 
 
@@ -89,6 +89,7 @@ def batch(model, pipeline, texts: list[str], repeats: int) -> dict:
     """Throughput on one batch; each repetition times all three modes back to back."""
     runs = {"stance": [], "stance_all_cores": [], "sklearn": []}
     max_diff = {"stance": 0.0, "stance_all_cores": 0.0}
+    results: dict = {}
     model.classify(texts[:50_000], n_jobs=-1)  # start the worker processes once, as a long session would
     for _ in range(repeats):
         for mode in runs:
@@ -96,13 +97,11 @@ def batch(model, pipeline, texts: list[str], repeats: int) -> dict:
             if mode == "sklearn":
                 reference = pipeline.predict_proba(texts)
             else:
-                result = model.classify(texts, n_jobs=-1 if mode == "stance_all_cores" else None)
+                results[mode] = model.classify(texts, n_jobs=-1 if mode == "stance_all_cores" else None)
             runs[mode].append(time.perf_counter() - t0)
-            if mode != "sklearn":
-                got = np.array([list(p.scores.values()) for p in result])
         # parity of every mode against scikit-learn, checked outside the timed region
         for mode in max_diff:
-            got = np.array([list(p.scores.values()) for p in model.classify(texts, n_jobs=-1 if mode == "stance_all_cores" else None)])
+            got = np.array([list(p.scores.values()) for p in results.pop(mode)])
             max_diff[mode] = max(max_diff[mode], float(np.abs(got - reference).max()))
     ratio = lambda a, b: statistics.median(x / y for x, y in zip(runs[a], runs[b]))  # noqa: E731
     return {
@@ -115,16 +114,24 @@ def batch(model, pipeline, texts: list[str], repeats: int) -> dict:
     }
 
 
+# A small launcher runs each contender: a child forked from this big process would
+# report this process's memory as its peak RSS.
+LAUNCHER = """
+import json, os, subprocess, sys, time
+t0 = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(proc.pid, 0)
+print(json.dumps([time.perf_counter() - t0, os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024]))
+"""
+
+
 def _run_measured(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{cmd} failed: {proc.stderr.read().decode()}")
-    return wall, usage.ru_maxrss / 1024
+    """Wall seconds and peak RSS (MB) of one new process running ``cmd``."""
+    out = subprocess.run([sys.executable, "-c", LAUNCHER, *cmd], capture_output=True, text=True, check=True)
+    wall, code, rss = json.loads(out.stdout)
+    if code != 0:
+        raise RuntimeError(f"{cmd} exited with {code}")
+    return wall, rss
 
 
 def cold_start(pipeline_file: Path, runs: int) -> dict:

@@ -58,8 +58,10 @@ def _score(model_file: str, texts: list[str]):
     return model.predict_proba(texts)
 
 
-def parallel_predictions(model: StanceModel, chunks: Iterator[list[str]], n_jobs: int | None) -> Iterator[Prediction]:
-    """Yield predictions in input order, scoring tasks of ``TASK_SIZE`` statements on worker processes.
+def parallel_predictions(
+    model: StanceModel, chunks: Iterator[list[str]], n_jobs: int | None
+) -> Iterator[list[Prediction]]:
+    """Yield lists of predictions in input order, scoring tasks of ``TASK_SIZE`` statements on worker processes.
 
     Inputs of fewer than ``PARALLEL_MIN_BATCH`` statements are scored in this
     process; so is everything when ``n_jobs`` comes to one worker.
@@ -74,7 +76,7 @@ def parallel_predictions(model: StanceModel, chunks: Iterator[list[str]], n_jobs
             break
     if jobs == 1 or size < PARALLEL_MIN_BATCH:
         for chunk in chain(head, chunks):
-            yield from model._predictions(chunk)
+            yield model._predictions(chunk)
         return
 
     from joblib import Parallel, delayed
@@ -92,6 +94,6 @@ def parallel_predictions(model: StanceModel, chunks: Iterator[list[str]], n_jobs
                 sent.append(part)
                 yield delayed(_score)(model_file, part)
 
-        with Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs") as parallel:
+        with Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs", batch_size=1) as parallel:
             for proba in parallel(tasks()):
-                yield from model._from_proba(sent.popleft(), proba)
+                yield model._from_proba(sent.popleft(), proba)

@@ -188,7 +188,10 @@ class Analyzer:
         n_features = len(self.vocabulary)
         keys = [tables.features(word_ids, rows, n, n_features) for n in range(self._min_n, self._max_n + 1)]
         key = np.concatenate(keys) if keys else np.empty(0, dtype=np.int64)
+        if len(docs) * n_features < 2**31:
+            key = key.astype(np.int32)  # sorts faster
         unique, counts = np.unique(key, return_counts=True)
+        unique = unique.astype(np.int64)
         return unique // n_features, unique % n_features, counts.astype(np.float64)
 
     def _word_ids(self, docs: Sequence[str], tables: _NgramTables) -> tuple[np.ndarray, np.ndarray]:
