@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -237,18 +236,50 @@ def table(r: dict) -> str:
     s, b, c, t, z = r["single_call"], r["batch"], r["cold_start"], r["training"], r["size"]
     rows = [
         ("what", "stance", "scikit-learn", "ratio"),
-        ("one statement per call (median)", f"{s['stance_us']:.1f} µs", f"{s['sklearn_us']:.1f} µs", f"{s['speedup']:.1f}x faster"),
-        ("  list of one vs bare string", f"{s['stance_list_of_one_us']:.1f} µs", "", f"{s['list_of_one_over_string']:.2f}x the time"),
-        (f"batch of {b['n_statements']:,}, one process", f"{b['statements_per_second']['stance']:,.0f}/s",
-         f"{b['statements_per_second']['sklearn']:,.0f}/s", f"{b['speedup_vs_sklearn']:.2f}x faster"),
-        (f"  same, n_jobs=-1 ({r['machine']['cpu_count']} cores)", f"{b['statements_per_second']['stance_all_cores']:,.0f}/s",
-         "", f"{b['all_cores_vs_one']:.2f}x one process"),
+        (
+            "one statement per call (median)",
+            f"{s['stance_us']:.1f} µs",
+            f"{s['sklearn_us']:.1f} µs",
+            f"{s['speedup']:.1f}x faster",
+        ),
+        (
+            "  list of one vs bare string",
+            f"{s['stance_list_of_one_us']:.1f} µs",
+            "",
+            f"{s['list_of_one_over_string']:.2f}x the time",
+        ),
+        (
+            f"batch of {b['n_statements']:,}, one process",
+            f"{b['statements_per_second']['stance']:,.0f}/s",
+            f"{b['statements_per_second']['sklearn']:,.0f}/s",
+            f"{b['speedup_vs_sklearn']:.2f}x faster",
+        ),
+        (
+            f"  same, n_jobs=-1 ({r['machine']['cpu_count']} cores)",
+            f"{b['statements_per_second']['stance_all_cores']:,.0f}/s",
+            "",
+            f"{b['all_cores_vs_one']:.2f}x one process",
+        ),
         ("  max |p - p_sklearn|", f"{max(b['max_abs_diff_vs_sklearn'].values()):.1e}", "", ""),
-        ("cold start, wall (median)", f"{c['stance_seconds']:.3f} s", f"{c['sklearn_seconds']:.3f} s", f"{c['speedup']:.1f}x faster"),
-        ("cold start, peak RSS (median)", f"{c['stance_peak_rss_mb']:.0f} MB", f"{c['sklearn_peak_rss_mb']:.0f} MB", ""),
+        (
+            "cold start, wall (median)",
+            f"{c['stance_seconds']:.3f} s",
+            f"{c['sklearn_seconds']:.3f} s",
+            f"{c['speedup']:.1f}x faster",
+        ),
+        (
+            "cold start, peak RSS (median)",
+            f"{c['stance_peak_rss_mb']:.0f} MB",
+            f"{c['sklearn_peak_rss_mb']:.0f} MB",
+            "",
+        ),
         ("training: recipe with CV search", f"{t['recipe_with_search_seconds']:.1f} s", "", ""),
-        ("training: one fit, chosen settings", f"{t['one_fit_stance_seconds']:.2f} s", f"{t['one_fit_sklearn_seconds']:.2f} s",
-         f"{t['stance_over_sklearn']:.2f}x the time"),
+        (
+            "training: one fit, chosen settings",
+            f"{t['one_fit_stance_seconds']:.2f} s",
+            f"{t['one_fit_sklearn_seconds']:.2f} s",
+            f"{t['stance_over_sklearn']:.2f}x the time",
+        ),
         ("model on disk", f"{z['stance_disk_mb']:.2f} MB", f"{z['sklearn_joblib_disk_mb']:.2f} MB", ""),
         ("model in memory", f"{z['stance_memory_mb']:.2f} MB", f"{z['sklearn_memory_mb']:.2f} MB", ""),
     ]

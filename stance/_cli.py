@@ -135,15 +135,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name: str, help_: str) -> argparse.ArgumentParser:
         return sub.add_parser(
-            name, help=help_, description=help_, epilog=EPILOG[name], formatter_class=argparse.RawDescriptionHelpFormatter
+            name,
+            help=help_,
+            description=help_,
+            epilog=EPILOG[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
 
     c = command("classify", "Classify statements given as arguments or read from a file.")
     c.add_argument("texts", nargs="*", metavar="statement", help="statements to classify; one output line each")
     c.add_argument("--input", metavar="FILE", help=".txt (one statement per line), .jsonl, .csv or .parquet")
     c.add_argument("--output", metavar="FILE", help=".jsonl or .csv (default: JSON lines on stdout)")
-    c.add_argument("--column", default="text", help="the statement column of a .jsonl/.csv/.parquet input (default: text)")
-    c.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes for large inputs (-1: all cores)")
+    c.add_argument(
+        "--column", default="text", help="the statement column of a .jsonl/.csv/.parquet input (default: text)"
+    )
+    c.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="worker processes for large inputs (-1: all cores)"
+    )
     c.add_argument("--model", metavar="DIR", help="a saved model directory (default: the shipped model)")
     c.add_argument("--json", action="store_true", help="print statements given as arguments as JSON lines")
     c.set_defaults(run=cmd_classify)

@@ -55,9 +55,13 @@ def _check_row(row: Any, source: str, line: int) -> dict[str, Any]:
     if unknown:
         raise DataError(f"unknown fields {sorted(unknown)}", source=source, line=line)
     if row["label"] not in LABELS:
-        raise DataError(f"unknown label {row['label']!r}; expected one of {', '.join(LABELS)}", source=source, line=line)
+        raise DataError(
+            f"unknown label {row['label']!r}; expected one of {', '.join(LABELS)}", source=source, line=line
+        )
     if not _SOURCE.fullmatch(row["source"]):
-        raise DataError(f"field 'source' must be 'written' or 'seed:<file>.txt', found {row['source']!r}", source=source, line=line)
+        raise DataError(
+            f"field 'source' must be 'written' or 'seed:<file>.txt', found {row['source']!r}", source=source, line=line
+        )
     return row
 
 
@@ -86,11 +90,15 @@ def read_corpus(directory: str | os.PathLike[str] | None = None) -> list[dict[st
                 try:
                     row = json.loads(raw)
                 except json.JSONDecodeError as exc:
-                    raise DataError(f"malformed JSON: {exc.msg} (column {exc.colno})", source=str(path), line=line) from None
+                    raise DataError(
+                        f"malformed JSON: {exc.msg} (column {exc.colno})", source=str(path), line=line
+                    ) from None
                 row = _check_row(row, str(path), line)
                 where = f"{path.name}, line {line}"
                 if row["id"] in ids:
-                    raise DataError(f"duplicate id {row['id']!r} (first at {ids[row['id']]})", source=str(path), line=line)
+                    raise DataError(
+                        f"duplicate id {row['id']!r} (first at {ids[row['id']]})", source=str(path), line=line
+                    )
                 key = _normal(row["text"])
                 if key in texts:
                     raise DataError(f"duplicate text (first at {texts[key]})", source=str(path), line=line)

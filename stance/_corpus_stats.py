@@ -68,9 +68,7 @@ def country_majority_accuracy(rows: list[dict[str, Any]]) -> float:
             seen[row["country"]][row["label"]] += 1
     test = [r for r in rows if r["split"] == "test"]
     overall = Counter(r["label"] for r in rows if r["split"] == "train").most_common(1)[0][0]
-    hits = sum(
-        (seen[r["country"]].most_common(1)[0][0] if seen[r["country"]] else overall) == r["label"] for r in test
-    )
+    hits = sum((seen[r["country"]].most_common(1)[0][0] if seen[r["country"]] else overall) == r["label"] for r in test)
     return hits / len(test)
 
 
@@ -81,12 +79,13 @@ def tables(rows: list[dict[str, Any]]) -> str:
         mine = [r for r in rows if r["label"] == label]
         split = Counter(r["split"] for r in mine)
         median = statistics.median(word_count(r["text"]) for r in mine)
-        out.append(
-            f"| {label} | {split['train']} | {split['test']} | {len(mine)} | {sum(r['hard'] for r in mine)} | {median:g} |"
-        )
+        hard = sum(r["hard"] for r in mine)
+        out.append(f"| {label} | {split['train']} | {split['test']} | {len(mine)} | {hard} | {median:g} |")
     split = Counter(r["split"] for r in rows)
-    out.append(f"| **all** | {split['train']} | {split['test']} | {len(rows)} | {sum(r['hard'] for r in rows)} | "
-               f"{statistics.median(word_count(r['text']) for r in rows):g} |")
+    out.append(
+        f"| **all** | {split['train']} | {split['test']} | {len(rows)} | {sum(r['hard'] for r in rows)} | "
+        f"{statistics.median(word_count(r['text']) for r in rows):g} |"
+    )
     for field, title in (("regime", "regime"), ("country", "country (speaker's side)"), ("source", "source")):
         counts: dict[str, Counter] = defaultdict(Counter)
         for r in rows:

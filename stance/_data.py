@@ -22,7 +22,9 @@ TEXT_SUFFIXES = (".txt",) + SUFFIXES
 def _suffix(path: Path, allowed: tuple[str, ...]) -> str:
     suffix = path.suffix.lower()
     if suffix not in allowed:
-        raise DataError(f"unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(allowed)}", source=str(path))
+        raise DataError(
+            f"unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(allowed)}", source=str(path)
+        )
     if not path.is_file():
         raise DataError("no such file", source=str(path))
     return suffix
@@ -66,7 +68,9 @@ def _field(row: Any, name: str, source: str, line: int, what: str = "line") -> s
         raise DataError(f"missing field {name!r}", source=source, line=line)
     value = row[name]
     if not isinstance(value, str):
-        raise DataError(f"field {name!r} must be a string, found {type(value).__name__} {value!r:.40}", source=source, line=line)
+        raise DataError(
+            f"field {name!r} must be a string, found {type(value).__name__} {value!r:.40}", source=source, line=line
+        )
     if not value.strip():
         raise DataError(f"field {name!r} is empty", source=source, line=line)
     return value

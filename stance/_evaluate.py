@@ -116,7 +116,9 @@ def evaluate(model: StanceModel, data: Any) -> Report:
     texts, truth = read_labelled(data)
     unknown = sorted(set(truth) - set(model.labels))
     if unknown:
-        raise StanceError(f"the data has labels the model does not know: {unknown}; the model's labels are {list(model.labels)}")
+        raise StanceError(
+            f"the data has labels the model does not know: {unknown}; the model's labels are {list(model.labels)}"
+        )
     proba = model.predict_proba(texts)
     predicted = [model.labels[i] for i in proba.argmax(axis=1).tolist()]
     return report_from_labels(model.labels, truth, predicted)

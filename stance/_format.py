@@ -41,9 +41,7 @@ def _json_bytes(obj: Any) -> bytes:
 def save_model(model: StanceModel, path: str | os.PathLike[str]) -> None:
     """Write ``model`` to the directory ``path``, replacing an older model there."""
     target = Path(path)
-    if target.exists() and (
-        not target.is_dir() or (any(target.iterdir()) and not (target / "model.json").is_file())
-    ):
+    if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not (target / "model.json").is_file())):
         raise FileExistsError(f"{target}: exists and is not a stance model directory; refusing to overwrite it")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -125,7 +123,7 @@ def load_model(path: str | os.PathLike[str]) -> StanceModel:
     header_path = root / "model.json"
     header = _read_json(header_path)
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise ModelFormatError(f"{header_path}: not a stance model (expected \"format\": \"{FORMAT}\")")
+        raise ModelFormatError(f'{header_path}: not a stance model (expected "format": "{FORMAT}")')
     version = header.get("format_version")
     if version != FORMAT_VERSION:
         raise ModelFormatError(

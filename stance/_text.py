@@ -124,7 +124,11 @@ class Analyzer:
         self._findall = re.compile(s["token_pattern"]).findall
         self._stop = frozenset(s["stop_words"]) if s["stop_words"] is not None else None
         self._min_n, self._max_n = s["ngram_range"]
-        self._fast_ascii = s["token_pattern"] == DEFAULT_TOKEN_PATTERN and s["strip_accents"] in (None, "unicode", "ascii")
+        self._fast_ascii = s["token_pattern"] == DEFAULT_TOKEN_PATTERN and s["strip_accents"] in (
+            None,
+            "unicode",
+            "ascii",
+        )
 
     def tokens(self, doc: str) -> list[str]:
         """The tokens of ``doc`` after preprocessing and stop-word removal."""

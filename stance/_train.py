@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ._data import read_labelled
@@ -100,7 +100,7 @@ def train(
     }
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        metadata["date"] = datetime.fromtimestamp(int(epoch), tz=timezone.utc).date().isoformat()
+        metadata["date"] = datetime.fromtimestamp(int(epoch), tz=UTC).date().isoformat()
     model.metadata = metadata
     if eval_data is not None:
         model.metadata["evaluation"] = evaluate(model, eval_data).to_dict()

@@ -77,7 +77,11 @@ def test_train_then_evaluate(tmp_path, capsys, corpus_rows):
     train = tmp_path / "train.jsonl"
     test = tmp_path / "test.jsonl"
     for path, split in ((train, "train"), (test, "test")):
-        path.write_text("".join(json.dumps({"text": r["text"], "label": r["label"]}) + "\n" for r in corpus_rows if r["split"] == split))
+        path.write_text(
+            "".join(
+                json.dumps({"text": r["text"], "label": r["label"]}) + "\n" for r in corpus_rows if r["split"] == split
+            )
+        )
     out = tmp_path / "model"
     assert main(["train", "--data", str(train), "--out", str(out)]) == 0
     model = stance.load_model(out)
@@ -95,7 +99,9 @@ def test_evaluate_defaults_to_shipped_model_and_test_split(capsys, model, corpus
 
 def test_bad_input_exits_2_with_reason(tmp_path):
     missing = tmp_path / "missing.jsonl"
-    run = subprocess.run([sys.executable, "-m", "stance._cli", "evaluate", "--data", str(missing)], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "stance._cli", "evaluate", "--data", str(missing)], capture_output=True, text=True
+    )
     assert run.returncode == 2
     assert "missing.jsonl: no such file" in run.stderr
     run = subprocess.run([sys.executable, "-m", "stance._cli", "classify"], capture_output=True, text=True)

@@ -42,7 +42,9 @@ def test_breadth(corpus_rows):
     assert len({r["speaker"] for r in corpus_rows}) >= 60
     assert all(6 <= word_count(r["text"]) <= 60 for r in corpus_rows)
     assert sum(r["hard"] for r in corpus_rows) / len(corpus_rows) >= 0.20
-    reported = [r for r in corpus_rows if any(w in r["text"] for w in (" said", " told ", "according to", "According to"))]
+    reported = [
+        r for r in corpus_rows if any(w in r["text"] for w in (" said", " told ", "according to", "According to"))
+    ]
     assert len(reported) / len(corpus_rows) >= 0.2  # reported speech, not only bare quotes
 
 
@@ -54,7 +56,9 @@ def test_every_source_is_a_seed_or_written(corpus_rows):
 
 
 def test_median_lengths_are_balanced(corpus_rows):
-    medians = [statistics.median(word_count(r["text"]) for r in corpus_rows if r["label"] == label) for label in stance.LABELS]
+    medians = [
+        statistics.median(word_count(r["text"]) for r in corpus_rows if r["label"] == label) for label in stance.LABELS
+    ]
     assert max(medians) <= 1.2 * min(medians)
 
 
@@ -145,7 +149,10 @@ def broken(tmp_path):
     ("change", "message"),
     [
         (lambda row: '{"id": "x", "text": ', "malformed JSON"),
-        (lambda row: json.dumps({k: v for k, v in row.items() if k != "regime"} | {"id": "new-1"}), "missing field 'regime'"),
+        (
+            lambda row: json.dumps({k: v for k, v in row.items() if k != "regime"} | {"id": "new-1"}),
+            "missing field 'regime'",
+        ),
         (lambda row: json.dumps(row | {"id": "new-2", "speaker": "  "}), "field 'speaker' is empty"),
         (lambda row: json.dumps(row | {"id": "new-3", "label": "supportive"}), "unknown label 'supportive'"),
         (lambda row: json.dumps(row | {"text": "An entirely new statement about sanctions."}), "duplicate id"),

@@ -39,7 +39,9 @@ WORDS = _vocab_words(stance.default_model())
 pieces = st.one_of(
     st.sampled_from(WORDS),
     st.text(min_size=0, max_size=12),
-    st.sampled_from(["Ünïcödé", "ÉTATS-UNIS", "naïve", "Straße", "制裁", "санкции", "x", "_", "ｆｕｌｌ", "٣٤٥", "İstanbul"]),
+    st.sampled_from(
+        ["Ünïcödé", "ÉTATS-UNIS", "naïve", "Straße", "制裁", "санкции", "x", "_", "ｆｕｌｌ", "٣٤٥", "İstanbul"]
+    ),
 )
 separators = st.sampled_from([" ", "  ", ",", ". ", "\n", "\t", "-", "'", "“", " — ", "_", ""])
 

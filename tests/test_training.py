@@ -68,7 +68,9 @@ def test_train_accepts_jsonl_csv_parquet_and_dataset(tmp_path, records):
 
 
 def test_train_takes_labels_from_data():
-    data = [{"text": f"statement number {i} about topic {i % 3}", "label": ["x", "y", "z", "w"][i % 4]} for i in range(40)]
+    data = [
+        {"text": f"statement number {i} about topic {i % 3}", "label": ["x", "y", "z", "w"][i % 4]} for i in range(40)
+    ]
     model = stance.train(data)
     assert model.labels == ("w", "x", "y", "z")
     assert set(model.classify("statement about topic 1").scores) == {"w", "x", "y", "z"}
