@@ -188,6 +188,10 @@ class StanceModel:
         -------
         Prediction, or list of Prediction in input order for an iterable.
         """
+        if n_jobs is not None:
+            from ._batch import effective_jobs
+
+            effective_jobs(n_jobs)  # checks it, whatever the batch size
         if isinstance(texts, str):
             return self._predict_one(texts)
         if type(texts) in (list, tuple) and len(texts) <= SMALL_BATCH and all(type(t) is str for t in texts):

@@ -124,22 +124,18 @@ class Analyzer:
         self._findall = re.compile(s["token_pattern"]).findall
         self._stop = frozenset(s["stop_words"]) if s["stop_words"] is not None else None
         self._min_n, self._max_n = s["ngram_range"]
-        self._fast_ascii = s["token_pattern"] == DEFAULT_TOKEN_PATTERN and s["strip_accents"] in (
-            None,
-            "unicode",
-            "ascii",
-        )
+        self._fast_ascii = s["token_pattern"] == DEFAULT_TOKEN_PATTERN
 
     def tokens(self, doc: str) -> list[str]:
         """The tokens of ``doc`` after preprocessing and stop-word removal."""
         if self._lower:
             doc = doc.lower()
-        if self._accents is not None:
-            doc = self._accents(doc)
-        if self._fast_ascii and doc.isascii():
+        if self._fast_ascii and doc.isascii():  # accent stripping leaves ASCII as it is
             raw = doc.encode("ascii").translate(_NON_WORD_TO_SPACE).decode("ascii").split()
             tokens = [t for t in raw if len(t) > 1]
         else:
+            if self._accents is not None:
+                doc = self._accents(doc)
             tokens = self._findall(doc)
         if self._stop is not None:
             tokens = [t for t in tokens if t not in self._stop]
