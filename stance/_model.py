@@ -194,6 +194,8 @@ class StanceModel:
             effective_jobs(n_jobs)  # checks it, whatever the batch size
         if isinstance(texts, str):
             return self._predict_one(texts)
+        if type(texts) is list and len(texts) == 1 and type(texts[0]) is str:
+            return [self._predict_one(texts[0])]
         if type(texts) in (list, tuple) and len(texts) <= SMALL_BATCH and all(type(t) is str for t in texts):
             return [self._predict_one(t) for t in texts]  # a few statements: skip the streaming set-up
         out: list[Prediction] = []
