@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ._data import ReadProgress
 from ._errors import StanceError
 
 EPILOG = {
@@ -40,20 +41,31 @@ def _line(prediction) -> str:
 
 
 class _Progress:
-    """A one-line counter on stderr, only when stderr is a terminal."""
+    """A progress bar on stderr, drawn only when stderr is a terminal."""
 
-    def __init__(self, enabled: bool):
+    WIDTH = 30
+
+    def __init__(self, enabled: bool, read: ReadProgress | None = None):
         self.enabled = enabled
+        self.read = read
         self.n = 0
+
+    def _draw(self, end: str = "") -> None:
+        line = f"{self.n:,} statements"
+        if self.read is not None and self.read.total:
+            share = min(1.0, self.read.done / self.read.total)
+            filled = round(share * self.WIDTH)
+            line = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {share:4.0%}  {line}"
+        print(f"\r{line}", end=end, file=sys.stderr, flush=True)
 
     def wrap(self, predictions: Iterable) -> Iterator:
         for p in predictions:
             self.n += 1
-            if self.enabled and self.n % 10_000 == 0:
-                print(f"\rclassified {self.n:,} statements", end="", file=sys.stderr, flush=True)
+            if self.enabled and self.n % 5_000 == 0:
+                self._draw()
             yield p
         if self.enabled:
-            print(f"\rclassified {self.n:,} statements", file=sys.stderr, flush=True)
+            self._draw(end="\n")
 
 
 def _write_predictions(predictions: Iterable, out, fmt: str, labels: tuple[str, ...]) -> None:
@@ -77,8 +89,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
         for p in model.classify(args.texts):
             print(json.dumps(p.to_dict(), ensure_ascii=False) if args.json else _line(p))
         return 0
-    predictions = model.iter_classify(iter_texts(args.input, args.column), n_jobs=args.jobs)
-    predictions = _Progress(sys.stderr.isatty()).wrap(predictions)
+    read = ReadProgress(os.path.getsize(args.input)) if os.path.isfile(args.input) else None
+    predictions = model.iter_classify(iter_texts(args.input, args.column, read), n_jobs=args.jobs)
+    predictions = _Progress(sys.stderr.isatty(), read).wrap(predictions)
     if not args.output:
         _write_predictions(predictions, sys.stdout, ".jsonl", model.labels)
         return 0

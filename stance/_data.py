@@ -30,29 +30,51 @@ def _suffix(path: Path, allowed: tuple[str, ...]) -> str:
     return suffix
 
 
-def iter_rows(path: str | os.PathLike[str]) -> Iterator[tuple[int, Any]]:
+class ReadProgress:
+    """How much of a file a reader has consumed: ``done`` of ``total`` bytes."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.done = 0
+
+
+def _lines(path: Path, progress: ReadProgress | None) -> Iterator[tuple[int, str]]:
+    """``(line number, line)`` of a UTF-8 text file, newline kept; bad bytes name their line."""
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            if progress is not None:
+                progress.done += len(raw)
+            try:
+                yield n, raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DataError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", source=str(path), line=n) from None
+
+
+def iter_rows(path: str | os.PathLike[str], progress: ReadProgress | None = None) -> Iterator[tuple[int, Any]]:
     """Yield ``(line or row number, row)`` from a .jsonl, .csv or .parquet file, streaming.
 
     JSONL and CSV numbers are 1-based file lines; Parquet numbers are 1-based rows.
+    ``progress``, if given, follows the bytes read (not for Parquet).
     """
     p = Path(path)
     suffix = _suffix(p, SUFFIXES)
     if suffix == ".jsonl":
-        with open(p, encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    yield n, json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise DataError(f"malformed JSON: {exc.msg} (column {exc.colno})", source=str(p), line=n) from None
+        for n, line in _lines(p, progress):
+            if not line.strip():
+                continue
+            try:
+                yield n, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"malformed JSON: {exc.msg} (column {exc.colno})", source=str(p), line=n) from None
     elif suffix == ".csv":
-        with open(p, encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
+        reader = csv.DictReader(line for _, line in _lines(p, progress))
+        try:
             for row in reader:
                 if None in row:
                     raise DataError("more fields than the header has", source=str(p), line=reader.line_num)
                 yield reader.line_num, row
+        except csv.Error as exc:
+            raise DataError(f"malformed CSV: {exc}", source=str(p), line=reader.line_num) from None
     else:
         from datasets import load_dataset
 
@@ -61,7 +83,7 @@ def iter_rows(path: str | os.PathLike[str]) -> Iterator[tuple[int, Any]]:
             yield n, row
 
 
-def _field(row: Any, name: str, source: str, line: int, what: str = "line") -> str:
+def _field(row: Any, name: str, source: str, line: int) -> str:
     if not isinstance(row, Mapping):
         raise DataError(f"expected an object with {name!r}, found {type(row).__name__}", source=source, line=line)
     if name not in row or row[name] is None:
@@ -127,15 +149,21 @@ def _dataset_rows(dataset: Any) -> Iterator[tuple[int, dict[str, Any]]]:
         yield i, row
 
 
-def iter_texts(path: str | os.PathLike[str], column: str = "text") -> Iterator[str]:
-    """Stream the statements of a file: .txt (one per line, every line kept) or a ``column`` of .jsonl/.csv/.parquet."""
+def iter_texts(
+    path: str | os.PathLike[str], column: str = "text", progress: ReadProgress | None = None
+) -> Iterator[str]:
+    """Stream the statements of a file.
+
+    A .txt file gives one statement per line, every line kept (an empty line is
+    an empty statement, so output lines match input lines); .jsonl, .csv and
+    .parquet files give their ``column``.
+    """
     p = Path(path)
     if _suffix(p, TEXT_SUFFIXES) == ".txt":
-        with open(p, encoding="utf-8") as fh:
-            for line in fh:
-                yield line.rstrip("\r\n")
+        for _, line in _lines(p, progress):
+            yield line.rstrip("\r\n")
         return
-    for n, row in iter_rows(p):
+    for n, row in iter_rows(p, progress):
         if not isinstance(row, Mapping) or not isinstance(row.get(column), str):
             found = "missing" if not isinstance(row, Mapping) or row.get(column) is None else type(row[column]).__name__
             raise DataError(f"field {column!r} must be a string, found {found}", source=str(p), line=n)

@@ -114,3 +114,23 @@ def test_help_shows_examples():
         run = subprocess.run([sys.executable, "-m", "stance._cli", command, "--help"], capture_output=True, text=True)
         assert run.returncode == 0
         assert f"stance {command}" in run.stdout.split("examples:")[1]
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path, capsys, monkeypatch):
+    src = tmp_path / "in.txt"
+    src.write_text("".join(f"Statement number {i} about the new measures.\n" for i in range(12_000)))
+    out = tmp_path / "out.jsonl"
+    assert main(["classify", "--input", str(src), "--output", str(out)]) == 0
+    assert capsys.readouterr().err == ""  # stderr is not a terminal here
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["classify", "--input", str(src), "--output", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "[" + "#" * 30 + "] 100%  12,000 statements" in err
+    assert len(out.read_text().splitlines()) == 12_000
+
+
+def test_non_utf8_input_names_the_line(tmp_path, capsys):
+    src = tmp_path / "in.txt"
+    src.write_bytes(b"fine line\nbad \xff byte\n")
+    assert main(["classify", "--input", str(src)]) == 2
+    assert "in.txt, line 2: not UTF-8" in capsys.readouterr().err
