@@ -160,7 +160,11 @@ class StanceModel:
         paused = gc.isenabled()
         gc.disable()
         try:
-            return [Prediction(t, labels[b], dict(zip(labels, row))) for t, b, row in zip(texts, best, proba.tolist())]
+            rows = proba.tolist()
+            if len(labels) == 3:  # a dict display is twice as fast as dict(zip(...))
+                a, b_, c = labels
+                return [Prediction(t, labels[k], {a: p, b_: q, c: r}) for t, k, (p, q, r) in zip(texts, best, rows)]
+            return [Prediction(t, labels[k], dict(zip(labels, row))) for t, k, row in zip(texts, best, rows)]
         finally:
             if paused:
                 gc.enable()
