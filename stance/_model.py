@@ -82,7 +82,7 @@ class StanceModel:
             w = np.log(w)
             w += 1.0
         if s["use_idf"]:
-            w = w * self.idf[indices]
+            w = w * self.idf.take(indices)
         return w
 
     def _probabilities(self, decision: np.ndarray) -> np.ndarray:
@@ -112,10 +112,10 @@ class StanceModel:
             sums = np.bincount(rows, per_term, minlength=n)
             if norm == "l2":
                 sums = np.sqrt(sums)
-            weights = weights / sums[rows]
+            weights = weights / sums.take(rows)
         decision = np.empty((n, self.coef.shape[0]))
         for c, (coef, intercept) in enumerate(zip(self.coef, self.intercept)):
-            decision[:, c] = np.bincount(rows, weights * coef[features], minlength=n)
+            decision[:, c] = np.bincount(rows, weights * coef.take(features), minlength=n)
             decision[:, c] += intercept
         return self._probabilities(decision)
 
@@ -131,7 +131,7 @@ class StanceModel:
                 weights = weights / math.sqrt(weights @ weights)
             elif norm == "l1":
                 weights = weights / np.abs(weights).sum()
-            decision = (weights @ self._coef_by_feature[features] + self.intercept).tolist()
+            decision = (weights @ self._coef_by_feature.take(features, axis=0) + self.intercept).tolist()
         else:
             decision = self.intercept.tolist()
         if self._binary:
