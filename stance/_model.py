@@ -62,6 +62,13 @@ class StanceModel:
         self.coef = np.ascontiguousarray(coef, dtype=np.float64)
         self.intercept = np.ascontiguousarray(intercept, dtype=np.float64)
         self.metadata = dict(metadata or {})
+        n_features, n_rows = len(self.vocabulary), 1 if len(self._labels) == 2 else len(self._labels)
+        expected = {"idf": (n_features,), "coef": (n_rows, n_features), "intercept": (n_rows,)}
+        for name, shape in expected.items():
+            if getattr(self, name).shape != shape:
+                raise ValueError(
+                    f"{name} must have shape {shape} for these labels and vocabulary, found {getattr(self, name).shape}"
+                )
         # Row-major by feature: one gather fetches all classes of a term.
         self._coef_by_feature = np.ascontiguousarray(self.coef.T)
         self._binary = self.coef.shape[0] == 1

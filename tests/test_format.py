@@ -131,3 +131,15 @@ def test_error_is_also_a_value_error(saved):
     saved.mkdir()
     with pytest.raises(ValueError):
         stance.load_model(saved)
+
+
+def test_model_constructor_checks_shapes(small_model):
+    with pytest.raises(ValueError, match=r"coef must have shape"):
+        stance.StanceModel(
+            labels=small_model.labels,
+            settings=small_model.settings,
+            vocabulary=small_model.vocabulary,
+            idf=small_model.idf,
+            coef=small_model.coef[:2],
+            intercept=small_model.intercept,
+        )
