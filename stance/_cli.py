@@ -18,6 +18,7 @@ EPILOG = {
     "classify": """examples:
   stance classify "There will be consequences for sanctions evasion."
   stance classify --input quotes.txt --output labelled.jsonl --jobs -1
+  cat quotes.txt | stance classify --input - > labelled.jsonl
   stance classify --input articles.csv --column quote --output labelled.csv""",
     "train": """examples:
   stance train --data my_quotes.jsonl --out models/mine
@@ -89,8 +90,12 @@ def cmd_classify(args: argparse.Namespace) -> int:
         for p in model.classify(args.texts):
             print(json.dumps(p.to_dict(), ensure_ascii=False) if args.json else _line(p))
         return 0
-    read = ReadProgress(os.path.getsize(args.input)) if os.path.isfile(args.input) else None
-    predictions = model.iter_classify(iter_texts(args.input, args.column, read), n_jobs=args.jobs)
+    if args.input == "-":  # one statement per line on standard input
+        read, texts = None, (line.rstrip("\r\n") for line in sys.stdin)
+    else:
+        read = ReadProgress(os.path.getsize(args.input)) if os.path.isfile(args.input) else None
+        texts = iter_texts(args.input, args.column, read)
+    predictions = model.iter_classify(texts, n_jobs=args.jobs)
     predictions = _Progress(sys.stderr.isatty(), read).wrap(predictions)
     if not args.output:
         _write_predictions(predictions, sys.stdout, ".jsonl", model.labels)
@@ -157,7 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = command("classify", "Classify statements given as arguments or read from a file.")
     c.add_argument("texts", nargs="*", metavar="statement", help="statements to classify; one output line each")
-    c.add_argument("--input", metavar="FILE", help=".txt (one statement per line), .jsonl, .csv or .parquet")
+    c.add_argument(
+        "--input", metavar="FILE", help=".txt (one statement per line), .jsonl, .csv or .parquet; - for stdin lines"
+    )
     c.add_argument("--output", metavar="FILE", help=".jsonl or .csv (default: JSON lines on stdout)")
     c.add_argument(
         "--column", default="text", help="the statement column of a .jsonl/.csv/.parquet input (default: text)"

@@ -134,3 +134,17 @@ def test_non_utf8_input_names_the_line(tmp_path, capsys):
     src.write_bytes(b"fine line\nbad \xff byte\n")
     assert main(["classify", "--input", str(src)]) == 2
     assert "in.txt, line 2: not UTF-8" in capsys.readouterr().err
+
+
+def test_classify_reads_standard_input(model):
+    texts = ["We oppose unilateral sanctions.", "", "Sanctions must be tightened."]
+    run = subprocess.run(
+        [sys.executable, "-m", "stance._cli", "classify", "--input", "-"],
+        input="\n".join(texts) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    got = [json.loads(line) for line in run.stdout.splitlines()]
+    assert got == [p.to_dict() for p in model.classify(texts)]
+    assert run.stderr == ""
