@@ -176,6 +176,19 @@ def cold_start(pipeline_file: Path, runs: int) -> dict:
     }
 
 
+def streaming(texts: list[str], sizes: list[int]) -> dict:
+    """Peak RSS of ``stance classify --input FILE --output OUT`` on .txt files of growing size."""
+    stance_cmd = str(Path(sys.executable).with_name("stance"))
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            src, dst = Path(tmp) / f"in{n}.txt", Path(tmp) / "out.jsonl"
+            src.write_text("\n".join(unique_statements(texts, n, seed=n)) + "\n")
+            wall, rss = _run_measured([stance_cmd, "classify", "--input", str(src), "--output", str(dst)])
+            out[str(n)] = {"input_mb": src.stat().st_size / 1e6, "seconds": wall, "peak_rss_mb": rss}
+    return out
+
+
 def training(train_rows, test_rows, pipeline_cls_fit) -> tuple[stance.StanceModel, dict]:
     t0 = time.perf_counter()
     model = stance.train(train_rows, search=True, eval_data=test_rows, n_jobs=-1)
@@ -317,6 +330,11 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=2_000, help="statements in the single-call test")
     parser.add_argument("--repeats", type=int, default=3, help="repetitions of the batch test")
     parser.add_argument("--cold-runs", type=int, default=7, help="new processes per contender")
+    parser.add_argument(
+        "--streaming",
+        action="store_true",
+        help="also measure peak RSS of stance classify --input on 100,000 and 1,000,000 statements",
+    )
     args = parser.parse_args()
 
     import joblib
@@ -347,7 +365,15 @@ def main() -> None:
         print("cold start ...", file=sys.stderr)
         result["cold_start"] = cold_start(pipeline_file, args.cold_runs)
         result["size"] = sizes(model_dir, pipeline_file)
+    if args.streaming:
+        print("streaming ...", file=sys.stderr)
+        result["streaming"] = streaming(texts, [100_000, 1_000_000])
     print(table(result))
+    for n, figures in result.get("streaming", {}).items():
+        print(
+            f"stance classify --input, {int(n):,} statements ({figures['input_mb']:.0f} MB): "
+            f"{figures['seconds']:.1f} s, peak RSS {figures['peak_rss_mb']:.0f} MB"
+        )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
 
