@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ._data import ReadProgress
+from ._data import ReadProgress, iter_texts
 from ._errors import StanceError
 
 EPILOG = {
@@ -81,8 +81,6 @@ def _write_predictions(predictions: Iterable, out, fmt: str, labels: tuple[str, 
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from ._data import iter_texts
-
     if bool(args.texts) == bool(args.input):
         raise _Usage("give either statements or --input FILE, not both and not neither")
     model = _model(args.model)
@@ -90,12 +88,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
         for p in model.classify(args.texts):
             print(json.dumps(p.to_dict(), ensure_ascii=False) if args.json else _line(p))
         return 0
-    if args.input == "-":  # one statement per line on standard input
-        read, texts = None, (line.rstrip("\r\n") for line in sys.stdin)
-    else:
-        read = ReadProgress(os.path.getsize(args.input)) if os.path.isfile(args.input) else None
-        texts = iter_texts(args.input, args.column, read)
-    predictions = model.iter_classify(texts, n_jobs=args.jobs)
+    read = ReadProgress(os.path.getsize(args.input)) if os.path.isfile(args.input) else None
+    predictions = model.iter_classify(iter_texts(args.input, args.column, read), n_jobs=args.jobs)
     predictions = _Progress(sys.stderr.isatty(), read).wrap(predictions)
     if not args.output:
         _write_predictions(predictions, sys.stdout, ".jsonl", model.labels)

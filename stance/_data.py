@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ._errors import DataError
 
@@ -41,13 +42,17 @@ class ReadProgress:
 def _lines(path: Path, progress: ReadProgress | None) -> Iterator[tuple[int, str]]:
     """``(line number, line)`` of a UTF-8 text file, newline kept; bad bytes name their line."""
     with open(path, "rb") as fh:
-        for n, raw in enumerate(fh, 1):
-            if progress is not None:
-                progress.done += len(raw)
-            try:
-                yield n, raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise DataError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", source=str(path), line=n) from None
+        yield from _decoded(fh, str(path), progress)
+
+
+def _decoded(fh: BinaryIO, source: str, progress: ReadProgress | None) -> Iterator[tuple[int, str]]:
+    for n, raw in enumerate(fh, 1):
+        if progress is not None:
+            progress.done += len(raw)
+        try:
+            yield n, raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", source=source, line=n) from None
 
 
 def iter_rows(path: str | os.PathLike[str], progress: ReadProgress | None = None) -> Iterator[tuple[int, Any]]:
@@ -154,13 +159,17 @@ def iter_texts(
 ) -> Iterator[str]:
     """Stream the statements of a file.
 
-    A .txt file gives one statement per line, every line kept (an empty line is
-    an empty statement, so output lines match input lines); .jsonl, .csv and
-    .parquet files give their ``column``.
+    A .txt file, or ``"-"`` for standard input, gives one statement per line,
+    every line kept (an empty line is an empty statement, so output lines match
+    input lines); .jsonl, .csv and .parquet files give their ``column``.
     """
-    p = Path(path)
-    if _suffix(p, TEXT_SUFFIXES) == ".txt":
-        for _, line in _lines(p, progress):
+    if str(path) == "-":
+        lines = _decoded(sys.stdin.buffer, "<stdin>", progress)
+    else:
+        p = Path(path)
+        lines = _lines(p, progress) if _suffix(p, TEXT_SUFFIXES) == ".txt" else None
+    if lines is not None:
+        for _, line in lines:
             yield line.rstrip("\r\n")
         return
     for n, row in iter_rows(p, progress):

@@ -20,6 +20,7 @@ SMALL_BATCH = 4
 BLOCK_SIZE = 1_024
 #: Statements read from an iterable at a time when classifying a batch.
 CHUNK_SIZE = 4_096
+_STR = frozenset({str})
 
 
 class StanceModel:
@@ -205,9 +206,7 @@ class StanceModel:
             effective_jobs(n_jobs)  # checks it, whatever the batch size
         if isinstance(texts, str):
             return self._predict_one(texts)
-        if type(texts) is list and len(texts) == 1 and type(texts[0]) is str:
-            return [self._predict_one(texts[0])]
-        if type(texts) in (list, tuple) and len(texts) <= SMALL_BATCH and all(type(t) is str for t in texts):
+        if type(texts) in (list, tuple) and len(texts) <= SMALL_BATCH and set(map(type, texts)) <= _STR:
             return [self._predict_one(t) for t in texts]  # a few statements: skip the streaming set-up
         out: list[Prediction] = []
         for predictions in self._prediction_lists(texts, n_jobs=n_jobs, chunk_size=CHUNK_SIZE):

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -144,14 +144,17 @@ class Analyzer:
     def terms(self, doc: str) -> list[str]:
         """The n-grams of ``doc``: what ``TfidfVectorizer.build_analyzer()`` returns."""
         tokens = self.tokens(doc)
-        min_n, max_n = self._min_n, self._max_n
-        if max_n == 1:
-            return tokens
-        out = list(tokens) if min_n == 1 else []
-        join = " ".join
-        for n in range(max(min_n, 2), min(max_n, len(tokens)) + 1):
-            out.extend(join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        out = list(tokens) if self._min_n == 1 else []
+        out.extend(self._longer_ngrams(tokens))
         return out
+
+    def _longer_ngrams(self, tokens: list[str]) -> Iterator[str]:
+        """The n-grams of two words or more, in scikit-learn's order."""
+        join = " ".join
+        top = min(self._max_n, len(tokens))
+        return chain.from_iterable(
+            map(join, zip(*(tokens[i:] for i in range(n)))) for n in range(max(self._min_n, 2), top + 1)
+        )
 
     def counts(self, doc: str) -> Counter[int]:
         """``{feature index: count}`` of the in-vocabulary terms of ``doc``.
@@ -161,10 +164,7 @@ class Analyzer:
         tokens = self.tokens(doc)
         get = self.vocabulary.get
         ids = [j for j in map(get, tokens) if j is not None] if self._min_n == 1 else []
-        join = " ".join
-        for n in range(max(self._min_n, 2), min(self._max_n, len(tokens)) + 1):
-            grams = zip(*(tokens[i:] for i in range(n)))
-            ids.extend([j for j in map(get, map(join, grams)) if j is not None])
+        ids.extend([j for j in map(get, self._longer_ngrams(tokens)) if j is not None])
         return Counter(ids)
 
     # ------------------------------------------------------------------ batches
