@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline
 
 from ._labels import LABELS
 from ._model import StanceModel
@@ -44,6 +44,12 @@ class StanceEstimator(ClassifierMixin, BaseEstimator):
     ----------
     ngram_range : tuple of (int, int), default=(1, 2)
         Word n-gram lengths.
+    char_ngram_range : None or tuple of (int, int), default=None
+        Character n-gram lengths of a second block of features (a
+        ``FeatureUnion`` with the word n-grams, each block normalised on its
+        own); ``None`` for word n-grams only.
+    char_analyzer : {"char_wb", "char"}, default="char_wb"
+        ``char_wb`` makes character n-grams inside word boundaries only.
     min_df : int or float, default=1
         Ignore terms in fewer documents than this.
     max_df : float, default=1.0
@@ -70,6 +76,8 @@ class StanceEstimator(ClassifierMixin, BaseEstimator):
         self,
         *,
         ngram_range: tuple[int, int] = (1, 2),
+        char_ngram_range: tuple[int, int] | None = None,
+        char_analyzer: str = "char_wb",
         min_df: int | float = 1,
         max_df: float = 1.0,
         sublinear_tf: bool = True,
@@ -81,6 +89,8 @@ class StanceEstimator(ClassifierMixin, BaseEstimator):
         max_iter: int = 5000,
     ):
         self.ngram_range = ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.char_analyzer = char_analyzer
         self.min_df = min_df
         self.max_df = max_df
         self.sublinear_tf = sublinear_tf
@@ -92,16 +102,21 @@ class StanceEstimator(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
 
     def _pipeline(self) -> Pipeline:
-        vectorizer = TfidfVectorizer(
-            ngram_range=tuple(self.ngram_range),
-            min_df=self.min_df,
-            max_df=self.max_df,
-            sublinear_tf=self.sublinear_tf,
-            lowercase=self.lowercase,
-            strip_accents=self.strip_accents,
-            stop_words=self.stop_words,
-            dtype=np.float64,
-        )
+        shared = {
+            "min_df": self.min_df,
+            "max_df": self.max_df,
+            "sublinear_tf": self.sublinear_tf,
+            "lowercase": self.lowercase,
+            "strip_accents": self.strip_accents,
+            "dtype": np.float64,
+        }
+        words = TfidfVectorizer(ngram_range=tuple(self.ngram_range), stop_words=self.stop_words, **shared)
+        vectorizer: TfidfVectorizer | FeatureUnion = words
+        if self.char_ngram_range is not None:
+            if self.char_analyzer not in ("char", "char_wb"):
+                raise ValueError(f"char_analyzer must be 'char' or 'char_wb', found {self.char_analyzer!r}")
+            chars = TfidfVectorizer(analyzer=self.char_analyzer, ngram_range=tuple(self.char_ngram_range), **shared)
+            vectorizer = FeatureUnion([("word", words), ("char", chars)])
         classifier = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
         return Pipeline([("tfidf", vectorizer), ("logreg", classifier)])
 

@@ -1,9 +1,11 @@
 """The model directory: JSON for settings and vocabulary, ``.npy`` for arrays.
 
-Layout (format version 1)::
+Layout (format version 2)::
 
-    model.json        format, format_version, labels, vectorizer settings, metadata
-    vocabulary.json   the feature terms, a JSON array in feature-index order
+    model.json        format, format_version, labels, features (the settings of each
+                      block of features, with its n_features), metadata
+    vocabulary.json   the feature terms, a JSON array in feature-index order, the
+                      blocks one after another
     idf.npy           float64, (n_features,)
     coef.npy          float64, (n_labels, n_features), or (1, n_features) for two labels
     intercept.npy     float64, (n_labels,), or (1,) for two labels
@@ -12,6 +14,9 @@ Every file is checked completely (names, types, shapes, finiteness) before a
 model is built from it; arrays load with ``allow_pickle=False``. Saving writes
 a sibling temporary directory and renames it into place, so a reader never
 sees half a model.
+
+Version 1 (one block of word n-grams, its settings under ``vectorizer``) is
+still read.
 """
 
 from __future__ import annotations
@@ -30,7 +35,9 @@ from ._model import StanceModel
 from ._text import check_settings
 
 FORMAT = "stance-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: The versions this stance reads.
+READABLE_VERSIONS = (1, 2)
 ARRAYS = ("idf", "coef", "intercept")
 
 
@@ -50,7 +57,9 @@ def save_model(model: StanceModel, path: str | os.PathLike[str]) -> None:
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "labels": list(model.labels),
-            "vectorizer": {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.settings.items()},
+            "features": [
+                {k: (list(v) if isinstance(v, tuple) else v) for k, v in block.items()} for block in model.settings
+            ],
             "metadata": model.metadata,
         }
         files = {
@@ -125,17 +134,21 @@ def load_model(path: str | os.PathLike[str]) -> StanceModel:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ModelFormatError(f'{header_path}: not a stance model (expected "format": "{FORMAT}")')
     version = header.get("format_version")
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise ModelFormatError(
-            f"{header_path}: format version {version!r} is not supported; this stance reads version {FORMAT_VERSION}"
+            f"{header_path}: format version {version!r} is not supported; this stance reads versions "
+            f"{', '.join(map(str, READABLE_VERSIONS))}"
         )
     labels = header.get("labels")
     if not isinstance(labels, list) or len(labels) < 2 or not all(isinstance(x, str) and x for x in labels):
         raise ModelFormatError(f"{header_path}: 'labels' must be a list of at least two non-empty strings")
     if len(set(labels)) != len(labels):
         raise ModelFormatError(f"{header_path}: 'labels' has duplicates: {labels}")
+    blocks = [header.get("vectorizer") or {}] if version == 1 else header.get("features")
+    if not isinstance(blocks, list) or not blocks or not all(isinstance(b, dict) for b in blocks):
+        raise ModelFormatError(f"{header_path}: 'features' must be a non-empty list of settings objects")
     try:
-        settings = check_settings(header.get("vectorizer") or {})
+        settings = [check_settings(block) for block in blocks]
     except ValueError as exc:
         raise ModelFormatError(f"{header_path}: {exc}") from None
     metadata = header.get("metadata", {})
@@ -146,8 +159,22 @@ def load_model(path: str | os.PathLike[str]) -> StanceModel:
     vocabulary = _read_json(vocab_path)
     if not isinstance(vocabulary, list) or not all(isinstance(t, str) for t in vocabulary):
         raise ModelFormatError(f"{vocab_path}: expected a JSON array of strings")
-    if len(set(vocabulary)) != len(vocabulary):
-        raise ModelFormatError(f"{vocab_path}: terms are not unique")
+    if version == 1:
+        blocks[0]["n_features"] = len(vocabulary)
+    sizes = [block.get("n_features") for block in blocks]
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in sizes):
+        raise ModelFormatError(f"{header_path}: each block of 'features' needs 'n_features', a count, found {sizes}")
+    if sum(sizes) != len(vocabulary):
+        raise ModelFormatError(
+            f"{vocab_path}: {len(vocabulary)} terms, but the blocks of {header_path.name} add up to {sum(sizes)}"
+        )
+    start = 0
+    for block, n in zip(settings, sizes):
+        block["n_features"] = n
+        terms = vocabulary[start : start + n]
+        if len(set(terms)) != n:
+            raise ModelFormatError(f"{vocab_path}: terms are not unique within a block of features")
+        start += n
 
     n_features = len(vocabulary)
     n_rows = 1 if len(labels) == 2 else len(labels)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 import numpy as np
 
 from ._labels import Prediction
-from ._text import Analyzer
+from ._text import check_settings, make_analyzer
 
 #: Up to this many statements, a batch is scored statement by statement.
 SMALL_BATCH = 4
@@ -23,6 +23,35 @@ CHUNK_SIZE = 4_096
 _STR = frozenset({str})
 
 
+class _Block:
+    """One block of features: an analyzer and the slice of the feature axis it fills."""
+
+    __slots__ = ("analyzer", "settings", "start", "stop")
+
+    def __init__(self, settings: dict[str, Any], vocabulary: Sequence[str], start: int):
+        self.analyzer = make_analyzer(settings, vocabulary)
+        self.settings = settings
+        self.start, self.stop = start, start + len(vocabulary)
+
+
+def _blocks(settings: Mapping[str, Any] | Sequence[Mapping[str, Any]], vocabulary: Sequence[str]) -> list[_Block]:
+    if isinstance(settings, Mapping):
+        settings = [{**settings, "n_features": len(vocabulary)}]
+    if not settings:
+        raise ValueError("settings must describe at least one block of features")
+    sizes = [block.get("n_features") for block in settings]
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in sizes):
+        raise ValueError(f"each block of settings needs 'n_features', a count, found {sizes}")
+    if sum(sizes) != len(vocabulary):
+        raise ValueError(f"the blocks' n_features add up to {sum(sizes)}, but the vocabulary has {len(vocabulary)}")
+    blocks, start = [], 0
+    for block, n in zip(settings, sizes):
+        checked = {**check_settings(block), "n_features": n}
+        blocks.append(_Block(checked, vocabulary[start : start + n], start))
+        start += n
+    return blocks
+
+
 class StanceModel:
     """A fitted TF-IDF + logistic-regression stance model.
 
@@ -33,10 +62,14 @@ class StanceModel:
     ----------
     labels : sequence of str
         The labels, in the order of the score columns.
-    settings : dict
-        The vectorizer settings (see :mod:`stance._text`).
+    settings : dict or list of dict
+        The vectorizer settings (see :mod:`stance._text`) of one block of
+        features; or a list of them, one per block (word n-grams, character
+        n-grams, ...), each with ``n_features``, the length of its slice of
+        the vocabulary. Blocks are concatenated, each normalised on its own,
+        as in a scikit-learn ``FeatureUnion`` of ``TfidfVectorizer``.
     vocabulary : sequence of str
-        The feature terms, in feature-index order.
+        The feature terms, in feature-index order (the blocks one after another).
     idf : ndarray of shape (n_features,)
     coef : ndarray of shape (n_labels, n_features), or (1, n_features) for two labels
     intercept : ndarray of shape (n_labels,), or (1,) for two labels
@@ -48,7 +81,7 @@ class StanceModel:
         self,
         *,
         labels: Sequence[str],
-        settings: dict[str, Any],
+        settings: Mapping[str, Any] | Sequence[Mapping[str, Any]],
         vocabulary: Sequence[str],
         idf: np.ndarray,
         coef: np.ndarray,
@@ -56,9 +89,10 @@ class StanceModel:
         metadata: dict[str, Any] | None = None,
     ):
         self._labels = tuple(labels)
-        self.analyzer = Analyzer(settings, vocabulary)
-        self.settings = self.analyzer.settings
         self.vocabulary = list(vocabulary)
+        self.blocks = _blocks(settings, self.vocabulary)
+        #: The settings of each block of features, with its ``n_features``.
+        self.settings = [block.settings for block in self.blocks]
         self.idf = np.ascontiguousarray(idf, dtype=np.float64)
         self.coef = np.ascontiguousarray(coef, dtype=np.float64)
         self.intercept = np.ascontiguousarray(intercept, dtype=np.float64)
@@ -80,11 +114,11 @@ class StanceModel:
         return self._labels
 
     def __repr__(self) -> str:
-        return f"StanceModel(labels={self._labels!r}, n_features={len(self.vocabulary)})"
+        kinds = "+".join(block.settings["analyzer"] for block in self.blocks)
+        return f"StanceModel(labels={self._labels!r}, n_features={len(self.vocabulary)}, analyzer={kinds!r})"
 
     # ------------------------------------------------------------------ scoring
-    def _weights(self, counts: np.ndarray, indices: np.ndarray) -> np.ndarray:
-        s = self.settings
+    def _weights(self, s: Mapping[str, Any], counts: np.ndarray, indices: np.ndarray) -> np.ndarray:
         w = np.ones_like(counts) if s["binary"] else counts
         if s["sublinear_tf"]:
             w = np.log(w)
@@ -112,34 +146,58 @@ class StanceModel:
 
     def _block_proba(self, texts: Sequence[str]) -> np.ndarray:
         n = len(texts)
-        rows, features, counts = self.analyzer.batch_counts(texts)
-        weights = self._weights(counts, features)
-        norm = self.settings["norm"]
-        if norm is not None and len(rows):
-            per_term = weights * weights if norm == "l2" else np.abs(weights)
-            sums = np.bincount(rows, per_term, minlength=n)
-            if norm == "l2":
-                sums = np.sqrt(sums)
-            weights = weights / sums.take(rows)
         decision = np.empty((n, self.coef.shape[0]))
-        for c, (coef, intercept) in enumerate(zip(self.coef, self.intercept)):
-            decision[:, c] = np.bincount(rows, weights * coef.take(features), minlength=n)
-            decision[:, c] += intercept
+        decision[:] = self.intercept
+        for block in self.blocks:
+            rows, features, counts = block.analyzer.batch_counts(texts)
+            features += block.start
+            weights = self._weights(block.settings, counts, features)
+            norm = block.settings["norm"]
+            if norm is not None and len(rows):
+                per_term = weights * weights if norm == "l2" else np.abs(weights)
+                sums = np.bincount(rows, per_term, minlength=n)
+                if norm == "l2":
+                    sums = np.sqrt(sums)
+                weights = weights / sums.take(rows)
+            for c, coef in enumerate(self.coef):
+                decision[:, c] += np.bincount(rows, weights * coef.take(features), minlength=n)
         return self._probabilities(decision)
+
+    def tfidf(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The features of one statement and their normalised tf-idf values.
+
+        Returns ``(features, values)``: feature indices (into ``vocabulary``
+        and the columns of ``coef``) and the value of each, the row that the
+        scikit-learn vectorizer (or feature union) gives for ``text``, without
+        its zeros. The decision values are ``values @ coef[:, features].T + intercept``.
+        """
+        parts = []
+        for block in self.blocks:
+            counter = block.analyzer.counts(text)
+            if not counter:
+                continue
+            k = len(counter)
+            features = np.fromiter(counter.keys(), dtype=np.intp, count=k)
+            if block.start:
+                features += block.start
+            values = self._weights(block.settings, np.fromiter(counter.values(), dtype=np.float64, count=k), features)
+            norm = block.settings["norm"]
+            if norm == "l2":
+                values = values / math.sqrt(values @ values)
+            elif norm == "l1":
+                values = values / np.abs(values).sum()
+            parts.append((features, values))
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return np.empty(0, dtype=np.intp), np.empty(0)
+        return np.concatenate([f for f, _ in parts]), np.concatenate([v for _, v in parts])
 
     def _proba_one(self, text: str) -> list[float]:
         """Probabilities of one statement: the batch arithmetic without the batch set-up."""
-        counter = self.analyzer.counts(text)
-        if counter:
-            k = len(counter)
-            features = np.fromiter(counter.keys(), dtype=np.intp, count=k)
-            weights = self._weights(np.fromiter(counter.values(), dtype=np.float64, count=k), features)
-            norm = self.settings["norm"]
-            if norm == "l2":
-                weights = weights / math.sqrt(weights @ weights)
-            elif norm == "l1":
-                weights = weights / np.abs(weights).sum()
-            decision = (weights @ self._coef_by_feature.take(features, axis=0) + self.intercept).tolist()
+        features, values = self.tfidf(text)
+        if len(features):
+            decision = (values @ self._coef_by_feature.take(features, axis=0) + self.intercept).tolist()
         else:
             decision = self.intercept.tolist()
         if self._binary:

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from ._chars import CharAnalyzer
+
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 
 # Every ASCII character that is not a word character (\w) becomes a space.
@@ -53,6 +55,7 @@ def _strip_accents_ascii(s: str) -> str:
 _ACCENTS = {None: None, "unicode": _strip_accents_unicode, "ascii": _strip_accents_ascii}
 
 SETTING_NAMES = (
+    "analyzer",
     "lowercase",
     "strip_accents",
     "token_pattern",
@@ -65,15 +68,28 @@ SETTING_NAMES = (
 )
 
 
+ANALYZERS = ("word", "char", "char_wb")
+
+
+def make_analyzer(settings: Mapping[str, Any], vocabulary: Sequence[str]) -> Analyzer | CharAnalyzer:
+    """The analyzer for checked ``settings``: word or character n-grams."""
+    if settings["analyzer"] == "word":
+        return Analyzer(settings, vocabulary)
+    return CharAnalyzer(settings, vocabulary)
+
+
 def check_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     """Validate analyzer settings read from a model and return a clean copy.
 
     Raises ``ValueError`` naming the first setting that is missing or wrong.
     """
+    settings = {"analyzer": "word", **settings}  # models of format version 1 had word n-grams only
     missing = [name for name in SETTING_NAMES if name not in settings]
     if missing:
         raise ValueError(f"missing vectorizer settings: {', '.join(missing)}")
     s = {name: settings[name] for name in SETTING_NAMES}
+    if s["analyzer"] not in ANALYZERS:
+        raise ValueError(f"setting 'analyzer' must be one of {', '.join(ANALYZERS)}, found {s['analyzer']!r}")
     for name in ("lowercase", "binary", "sublinear_tf", "use_idf"):
         if not isinstance(s[name], bool):
             raise ValueError(f"setting {name!r} must be true or false, found {s[name]!r}")

@@ -10,6 +10,7 @@ import pytest
 
 import stance
 from stance._errors import ModelFormatError
+from stance._format import FORMAT_VERSION
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def test_saved_files_are_json_and_plain_arrays(saved):
         ["model.json", "vocabulary.json", "idf.npy", "coef.npy", "intercept.npy"]
     )
     header = json.loads((saved / "model.json").read_text())
-    assert header["format_version"] == 1
+    assert header["format_version"] == FORMAT_VERSION == 2
     assert header["labels"] == list(stance.LABELS)
     for name in ("idf", "coef", "intercept"):
         assert np.load(saved / f"{name}.npy", allow_pickle=False).dtype == np.float64
@@ -75,8 +76,8 @@ def _edit_header(path, **changes):
 
 
 def test_unknown_format_version_is_refused(saved):
-    _edit_header(saved, format_version=2)
-    with pytest.raises(stance.StanceError, match=r"model\.json.*format version 2"):
+    _edit_header(saved, format_version=3)
+    with pytest.raises(stance.StanceError, match=r"model\.json.*format version 3"):
         stance.load_model(saved)
 
 
@@ -107,9 +108,27 @@ def test_malformed_json_is_named(saved):
 
 def test_bad_settings_are_refused(saved):
     header = json.loads((saved / "model.json").read_text())
-    header["vectorizer"]["ngram_range"] = [2, 1]
+    header["features"][0]["ngram_range"] = [2, 1]
     (saved / "model.json").write_text(json.dumps(header))
     with pytest.raises(ModelFormatError, match="ngram_range"):
+        stance.load_model(saved)
+
+
+def test_format_version_1_is_still_read(saved, small_model):
+    header = json.loads((saved / "model.json").read_text())
+    (block,) = header.pop("features")
+    del block["analyzer"], block["n_features"]
+    header.update(format_version=1, vectorizer=block)
+    (saved / "model.json").write_text(json.dumps(header))
+    texts = ["Sanctions must bite.", "We reject unilateral sanctions."]
+    np.testing.assert_array_equal(stance.load_model(saved).predict_proba(texts), small_model.predict_proba(texts))
+
+
+def test_block_sizes_must_cover_the_vocabulary(saved):
+    header = json.loads((saved / "model.json").read_text())
+    header["features"][0]["n_features"] -= 1
+    (saved / "model.json").write_text(json.dumps(header))
+    with pytest.raises(ModelFormatError, match=r"vocabulary\.json: \d+ terms, but the blocks"):
         stance.load_model(saved)
 
 

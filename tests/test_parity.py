@@ -67,7 +67,7 @@ def test_generated_text_matches_sklearn(model, sklearn_pipeline, text):
 @given(statements())
 def test_analyzer_matches_sklearn(model, sklearn_pipeline, text):
     analyze = sklearn_pipeline[0].build_analyzer()
-    assert model.analyzer.terms(text) == analyze(text)
+    assert model.blocks[0].analyzer.terms(text) == analyze(text)
 
 
 def test_thousand_generated_statements_in_one_batch(model, sklearn_pipeline):
