@@ -118,7 +118,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"trained on {training['n_statements']} statements, labels {', '.join(model.labels)}; saved to {args.out}")
     if "search" in training:
         s = training["search"]
-        print(f"cross-validated macro F1 {s['best_cv_macro_f1']:.3f} with {s['best_params']}")
+        print(f"cross-validated {s['scoring']} {s['best_cv_score']:.3f} with {s['best_params']}")
     if "evaluation" in model.metadata:
         print(f"macro F1 on {args.eval}: {model.metadata['evaluation']['macro_f1']:.3f}")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,8 +38,11 @@ def train(
     data: Any,
     *,
     search: bool = False,
+    scoring: str | Sequence[str] = "macro_f1",
+    calibrate: bool = False,
     eval_data: Any = None,
     n_jobs: int | None = None,
+    cache: str | os.PathLike[str] | None = None,
     **params: Any,
 ) -> StanceModel:
     """Train a stance model on labelled statements.
@@ -49,12 +53,23 @@ def train(
         Statements with ``text`` and ``label``; the label set is taken from it.
     search : bool, default=False
         Choose the settings by stratified cross-validation on ``data`` alone,
-        over ``RECIPE_GRID`` (macro F1).
+        over the recipe's grids (``stance._estimator.RECIPE_GRID``).
+    scoring : {"macro_f1", "accuracy"} or list of str, default="macro_f1"
+        What the search maximises; a list of labels means the mean F1 of those
+        labels (SemEval-2016 Task 6 scores ``["favor", "against"]``).
+    calibrate : bool, default=False
+        Fit a temperature to the logits on out-of-fold probabilities of the
+        chosen settings, and keep it if it lowers the out-of-fold Brier score.
+        Labels never change; the record is in ``metadata["training"]["calibration"]``.
     eval_data : same kinds as ``data``, optional
         Held-out statements; their :class:`Report` is stored in the model's
         metadata under ``"evaluation"``.
     n_jobs : int, optional
         Parallel jobs for the search.
+    cache : path, optional
+        A directory where the search caches fitted vectorizers
+        (``joblib.Memory``); a rerun with the same data reuses them. By default
+        a temporary directory, removed afterwards.
     **params
         Settings of :class:`StanceEstimator` (``C``, ``ngram_range``, ...),
         fixed during the search.
@@ -63,37 +78,41 @@ def train(
     -------
     StanceModel
     """
-    from sklearn.model_selection import GridSearchCV, StratifiedKFold
-
     from . import __version__
-    from ._estimator import RECIPE_GRID, StanceEstimator
+    from ._estimator import StanceEstimator
     from ._evaluate import evaluate
+    from ._search import fit_temperature
+    from ._search import search as grid_search
     from ._sklearn import SKLEARN_VERSION
 
     texts, labels = read_labelled(data)
     estimator = StanceEstimator(**params)
     training: dict[str, Any] = {"n_statements": len(texts), "data_sha256": data_hash(texts, labels)}
     training["label_counts"] = {label: labels.count(label) for label in sorted(set(labels))}
+    folds = min(CV_FOLDS, min(training["label_counts"].values()))
+    if (search or calibrate) and folds < 2:
+        raise ValueError("search=True and calibrate=True need at least two statements of every label")
     if search:
-        folds = min(CV_FOLDS, min(training["label_counts"].values()))
-        if folds < 2:
-            raise ValueError("search=True needs at least two statements of every label")
-        grid = {k: v for k, v in RECIPE_GRID.items() if k not in params}
-        cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-        searcher = GridSearchCV(estimator, grid, scoring="f1_macro", cv=cv, n_jobs=n_jobs, refit=True)
-        searcher.fit(texts, labels)
-        estimator = searcher.best_estimator_
-        training["search"] = {
-            "grid": _jsonable(grid),
-            "folds": folds,
-            "scoring": "f1_macro",
-            "best_params": _jsonable(searcher.best_params_),
-            "best_cv_macro_f1": float(searcher.best_score_),
-        }
+        estimator, training["search"] = grid_search(
+            estimator,
+            texts,
+            labels,
+            folds=folds,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            fixed=params,
+            cache=None if cache is None else os.fspath(cache),
+        )
     else:
         estimator.fit(texts, labels)
-    training["params"] = _jsonable(estimator.get_params())
+    training["params"] = _jsonable({k: v for k, v in estimator.get_params().items() if k != "memory"})
     model = estimator.model_
+    if calibrate:
+        record = fit_temperature(estimator, texts, labels, folds=folds, n_jobs=n_jobs)
+        record["applied"] = record["cv_brier_after"] < record["cv_brier_before"]
+        training["calibration"] = record
+        if record["applied"]:
+            model = _scaled(model, 1.0 / record["temperature"])
     metadata: dict[str, Any] = {
         "training": training,
         "versions": {"stance": __version__, "scikit-learn": SKLEARN_VERSION},
@@ -105,3 +124,16 @@ def train(
     if eval_data is not None:
         model.metadata["evaluation"] = evaluate(model, eval_data).to_dict()
     return model
+
+
+def _scaled(model: StanceModel, factor: float) -> StanceModel:
+    """The model with its logits multiplied by ``factor`` (temperature scaling)."""
+    return StanceModel(
+        labels=model.labels,
+        settings=model.settings,
+        vocabulary=model.vocabulary,
+        idf=model.idf,
+        coef=model.coef * factor,
+        intercept=model.intercept * factor,
+        metadata=model.metadata,
+    )

@@ -84,12 +84,54 @@ def test_train_with_class_label_dataset(corpus_rows):
 
 
 def test_search_records_the_choice(records):
-    model = stance.train(records, search=True, ngram_range=(1, 1), min_df=1, sublinear_tf=True)
+    fixed = {"ngram_range": (1, 1), "min_df": 1, "sublinear_tf": True, "char_ngram_range": None}
+    model = stance.train(records[:900], search=True, class_weight="balanced", **fixed)
     search = model.metadata["training"]["search"]
-    assert search["best_params"]["C"] in RECIPE_GRID["C"]
-    assert set(search["grid"]) == {"C"}
-    assert 0 <= search["best_cv_macro_f1"] <= 1
+    all_c = {c for grid in RECIPE_GRID for c in grid["C"]}
+    assert search["best_params"]["C"] in all_c
+    assert [set(grid) for grid in search["grid"]] == [{"C"}, {"C"}]
+    assert search["scoring"] == "macro_f1"
+    assert 0 <= search["best_cv_score"] <= 1
     assert model.metadata["training"]["params"]["C"] == search["best_params"]["C"]
+    table = search["table"]
+    assert len(table) == len(all_c) and table[0]["rank"] == 1
+    assert table[0]["params"] == search["best_params"]
+    assert table[0]["macro_f1"]["mean"] == search["best_cv_score"]
+    assert all(0 < row["log_loss"]["mean"] for row in table)
+
+
+def test_search_by_the_f1_of_chosen_labels(records):
+    model = stance.train(
+        records,
+        search=True,
+        scoring=["pressuring", "resisting"],
+        C=10.0,
+        char_ngram_range=None,
+        ngram_range=(1, 2),
+        min_df=1,
+        class_weight="balanced",
+    )
+    search = model.metadata["training"]["search"]
+    assert search["scoring"] == "f1_pressuring+resisting"
+    assert all(set(grid) == {"sublinear_tf"} for grid in search["grid"])
+    assert search["candidates"] == len(search["table"]) == 2  # the grids overlap once the rest is fixed
+    with pytest.raises(ValueError, match="scoring labels"):
+        stance.train(records, search=True, scoring=["favor"])
+
+
+def test_calibration_is_recorded_and_keeps_labels(records):
+    plain = stance.train(records[:900], C=100.0)
+    calibrated = stance.train(records[:900], C=100.0, calibrate=True)
+    record = calibrated.metadata["training"]["calibration"]
+    assert record["applied"] == (record["cv_brier_after"] < record["cv_brier_before"])
+    assert record["cv_log_loss_after"] <= record["cv_log_loss_before"]
+    factor = 1 / record["temperature"] if record["applied"] else 1.0
+    np.testing.assert_allclose(calibrated.coef, plain.coef * factor, rtol=1e-12)
+    texts = [r["text"] for r in records[:200]]
+    assert [p.label for p in calibrated.classify(texts)] == [p.label for p in plain.classify(texts)]
+    np.testing.assert_allclose(
+        calibrated.predict_proba(texts), calibrated.to_sklearn().predict_proba(texts), rtol=0, atol=1e-9
+    )
 
 
 def test_metadata_records_versions_hash_and_evaluation(records):
