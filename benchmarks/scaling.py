@@ -187,15 +187,44 @@ def scheduler_overhead(workers: int, n_tasks: int = 2_000) -> dict:
     """Wall seconds per no-op task on a LocalCluster of ``workers`` processes."""
     from dask.distributed import Client, LocalCluster
 
+    t0 = time.perf_counter()
     with LocalCluster(
         n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     ) as cluster:
         with Client(cluster) as client:
             client.gather(client.map(int, range(50)))  # warm up
+            start = time.perf_counter() - t0
             t0 = time.perf_counter()
             client.gather(client.map(int, range(50, 50 + n_tasks)))
             spent = time.perf_counter() - t0
-    return {"n_tasks": n_tasks, "ms_per_task": spent / n_tasks * 1000}
+    return {"n_tasks": n_tasks, "ms_per_task": spent / n_tasks * 1000, "cluster_start_s": start}
+
+
+def projection(result: dict, archive: int, workers: tuple[int, ...], partition_rows: int = 100_000) -> dict:
+    """What the measured figures imply for ``archive`` statements on N workers like these.
+
+    Per-worker throughput: the Dask path's statements per second, less the
+    local cluster's start-up, divided by its workers. The scheduler hands out
+    ``archive / partition_rows`` tasks one after another at the measured cost
+    per task. Bytes in and out scale the measured Parquet sizes.
+    """
+    n, dask = result["n_statements"], next(v for k, v in result["paths"].items() if "dask" in k)
+    busy = dask["seconds"] - result["scheduler"]["cluster_start_s"]
+    per_worker = n / busy / result["workers"]
+    tasks = -(-archive // partition_rows)
+    scheduler_s = tasks * result["scheduler"]["ms_per_task"] / 1000
+    return {
+        "archive": archive,
+        "per_worker_statements_per_second": per_worker,
+        "partition_rows": partition_rows,
+        "tasks": tasks,
+        "scheduler_seconds": scheduler_s,
+        "input_gb": result["parquet_mb"] * archive / n / 1000,
+        "output_gb": result["dask_output_mb"] * archive / n / 1000,
+        "peak_pss_per_worker_mb": dask["peak_tree_pss_mb"] / result["workers"],
+        "hours": {str(w): (archive / (w * per_worker) + scheduler_s) / 3600 for w in workers},
+        "read_mb_per_second_needed": {str(w): w * per_worker * result["parquet_mb"] / n for w in workers},
+    }
 
 
 def versions() -> dict:
@@ -246,6 +275,17 @@ def table(result: dict) -> str:
         f"({s['n_tasks']:,} tasks, {result['workers']} workers)",
         f"load average before {result['load_before']}, after {result['load_after']}; cpu count {result['cpu_count']}",
     ]
+    p = result["projection"]
+    lines += [
+        "",
+        f"projection for {p['archive']:,} statements, at {p['per_worker_statements_per_second']:,.0f}/s per worker "
+        f"(Dask path, start-up taken off): {p['tasks']:,} tasks of {p['partition_rows']:,} rows, "
+        f"{p['scheduler_seconds']:.0f} s of scheduler time; {p['input_gb']:.1f} GB Parquet in, "
+        f"{p['output_gb']:.1f} GB out; about {p['peak_pss_per_worker_mb']:,.0f} MB per worker",
+    ]
+    for w, hours in p["hours"].items():
+        need = p["read_mb_per_second_needed"][w]
+        lines.append(f"  {int(w):>4} workers: {hours:6.2f} h, reading {need:,.1f} MB/s of Parquet")
     return "\n".join(lines)
 
 
@@ -323,11 +363,13 @@ def main() -> None:
         for name, cmd in paths.items():
             print(f"{name} ...", file=sys.stderr)
             result["paths"][name] = measure(cmd)
+        result["dask_output_mb"] = sum(f.stat().st_size for f in (root / "dask").glob("*.parquet")) / 1e6
         print("components ...", file=sys.stderr)
         result["components"] = components(model, single, min(args.n, 200_000))
     print("scheduler overhead ...", file=sys.stderr)
     result["scheduler"] = scheduler_overhead(args.workers)
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    result["projection"] = projection(result, 100_000_000, (1, 8, 32, 128))
     print(table(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
