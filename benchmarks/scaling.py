@@ -1,6 +1,7 @@
 """Throughput and peak memory of stance's scaling paths on 1,000,000 statements in Parquet.
 
     python benchmarks/scaling.py [--n 1000000] [--files 10] [--workers 2] [--json PATH]
+    python benchmarks/scaling.py --reprint PATH   # the table of a saved run, measuring nothing
 
 Builds N distinct statements from the corpus (halves of two corpus statements
 joined, as ``benchmarks/run.py`` makes its batch; duplicates dropped), writes
@@ -221,7 +222,7 @@ def projection(result: dict, archive: int, workers: tuple[int, ...], partition_r
         "scheduler_seconds": scheduler_s,
         "input_gb": result["parquet_mb"] * archive / n / 1000,
         "output_gb": result["dask_output_mb"] * archive / n / 1000,
-        "peak_pss_per_worker_mb": dask["peak_tree_pss_mb"] / result["workers"],
+        "peak_pss_per_worker_mb": dask["peak_tree_pss_mb"] / result["workers"],  # client's share included
         "hours": {str(w): (archive / (w * per_worker) + scheduler_s) / 3600 for w in workers},
         "read_mb_per_second_needed": {str(w): w * per_worker * result["parquet_mb"] / n for w in workers},
     }
@@ -281,11 +282,11 @@ def table(result: dict) -> str:
         f"projection for {p['archive']:,} statements, at {p['per_worker_statements_per_second']:,.0f}/s per worker "
         f"(Dask path, start-up taken off): {p['tasks']:,} tasks of {p['partition_rows']:,} rows, "
         f"{p['scheduler_seconds']:.0f} s of scheduler time; {p['input_gb']:.1f} GB Parquet in, "
-        f"{p['output_gb']:.1f} GB out; about {p['peak_pss_per_worker_mb']:,.0f} MB per worker",
+        f"{p['output_gb']:.1f} GB out; at most {p['peak_pss_per_worker_mb']:,.0f} MB per worker",
     ]
     for w, hours in p["hours"].items():
         need = p["read_mb_per_second_needed"][w]
-        lines.append(f"  {int(w):>4} workers: {hours:6.2f} h, reading {need:,.1f} MB/s of Parquet")
+        lines.append(f"  {int(w):>4} workers: {hours * 60:7.1f} min, reading {need:,.1f} MB/s of Parquet")
     return "\n".join(lines)
 
 
@@ -295,7 +296,14 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10, help="Parquet files for the Dask path (default 10)")
     parser.add_argument("--workers", type=int, default=2, help="Dask LocalCluster workers (default 2)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--reprint", type=Path, metavar="JSON", help="print the table of a saved run; measure nothing")
     args = parser.parse_args()
+    if args.reprint:
+        saved = json.loads(args.reprint.read_text())
+        saved["projection"] = projection(saved, 100_000_000, (1, 8, 32, 128))
+        print(f"{saved['command']} (saved run)")
+        print(table(saved))
+        return
 
     import joblib
 
