@@ -284,9 +284,15 @@ def table(result: dict) -> str:
         f"{p['scheduler_seconds']:.0f} s of scheduler time; {p['input_gb']:.1f} GB Parquet in, "
         f"{p['output_gb']:.1f} GB out; at most {p['peak_pss_per_worker_mb']:,.0f} MB per worker",
     ]
+    small = projection(result, p["archive"], (), partition_rows=1_000)
+    lines.append(
+        f"  (with {small['partition_rows']:,}-row partitions instead: {small['tasks']:,} tasks, "
+        f"{small['scheduler_seconds'] / 60:.1f} min of scheduler time)"
+    )
     for w, hours in p["hours"].items():
         need = p["read_mb_per_second_needed"][w]
-        lines.append(f"  {int(w):>4} workers: {hours * 60:7.1f} min, reading {need:,.1f} MB/s of Parquet")
+        out = need * p["output_gb"] / p["input_gb"]
+        lines.append(f"  {int(w):>4} workers: {hours * 60:7.1f} min, reading {need:,.1f} MB/s, writing {out:,.1f} MB/s")
     return "\n".join(lines)
 
 
