@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import platform
 import subprocess
 import sys
@@ -228,6 +229,11 @@ def projection(result: dict, archive: int, workers: tuple[int, ...], partition_r
     }
 
 
+def _pickled_mb() -> float:
+    """What shipping the shipped model to a worker sends: its pickle, in MB."""
+    return len(pickle.dumps(stance.default_model(), protocol=pickle.HIGHEST_PROTOCOL)) / 1e6
+
+
 def versions() -> dict:
     import dask
     import distributed
@@ -267,13 +273,21 @@ def table(result: dict) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "-" * len(lines[0]))
     c, s = result["components"], result["scheduler"]
+    steps = {
+        "Parquet read": c["parquet_read_s_per_million"],
+        "tokenise": c["tokenise_s_per_million"],
+        "score": c["score_after_tokenise_s_per_million"],
+        "Parquet write": c["parquet_write_s_per_million"],
+    }
+    total = sum(steps.values())
     lines += [
         "",
-        f"one process, seconds per million statements (timed on {c['n_statements']:,}):",
-        f"  Parquet read {c['parquet_read_s_per_million']:.2f}, tokenise {c['tokenise_s_per_million']:.2f}, "
-        f"score {c['score_after_tokenise_s_per_million']:.2f}, Parquet write {c['parquet_write_s_per_million']:.2f}",
+        f"one process, seconds per million statements (timed on {c['n_statements']:,}; {total:.1f} in all):",
+        "  " + ", ".join(f"{k} {v:.2f} ({v / total:.0%})" for k, v in steps.items()),
         f"Dask scheduler: {s['ms_per_task']:.2f} ms per no-op task "
-        f"({s['n_tasks']:,} tasks, {result['workers']} workers)",
+        f"({s['n_tasks']:,} tasks, {result['workers']} workers); local cluster start-up {s['cluster_start_s']:.1f} s",
+        f"input: {result['n_statements']:,} statements, {result['parquet_mb']:.0f} MB of Parquet; "
+        f"the model pickles to {_pickled_mb():.2f} MB",
         f"load average before {result['load_before']}, after {result['load_after']}; cpu count {result['cpu_count']}",
     ]
     p = result["projection"]
