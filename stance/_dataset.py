@@ -69,7 +69,8 @@ def check_texts(texts: Sequence[Any], first_row: int, source: str) -> None:
         return
     for i, text in enumerate(texts):
         if not isinstance(text, str):
-            found = "missing" if text is None else f"{type(text).__name__} {text!r:.40}"
+            missing = text is None or type(text).__name__ == "NAType" or (isinstance(text, float) and text != text)
+            found = "missing" if missing else f"{type(text).__name__} {text!r:.40}"
             raise DataError(f"row {first_row + i}: the statement must be a string, found {found}", source=source)
 
 

@@ -48,12 +48,13 @@ def model_key(model: StanceModel) -> str:
     return MODEL_KEY_PREFIX + digest.hexdigest()[:32]
 
 
-def _classify_partition(part: Any, model: StanceModel, column: str) -> Any:
-    """One partition with the output columns added (runs on a worker)."""
+def _classify_partition(part: Any, model: StanceModel, column: str, partition_info: dict | None = None) -> Any:
+    """One partition with the output columns added (runs on a worker; Dask passes ``partition_info``)."""
     import pandas as pd
 
     texts = part[column].tolist()
-    check_texts(texts, 0, f"<dask partition of {len(texts)} rows>")
+    number = partition_info["number"] if partition_info else "?"
+    check_texts(texts, 0, f"<dask partition {number}, column {column!r}>")
     scores = score_columns(model, texts)
     names = output_columns(model.labels)
     out = part.copy(deep=False)
