@@ -18,6 +18,7 @@ does in one process.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -41,7 +42,7 @@ def model_key(model: StanceModel) -> str:
     """The graph key of ``model``'s task: the same model always gets the same key."""
     digest = hashlib.sha256()
     digest.update("\x00".join(model.labels).encode())
-    digest.update(repr(sorted(model.settings.items())).encode())
+    digest.update(json.dumps(model.settings, sort_keys=True, default=str).encode())
     digest.update("\x00".join(model.vocabulary).encode())
     for array in (model.idf, model.coef, model.intercept):
         digest.update(array.tobytes())
