@@ -1,6 +1,7 @@
 """stance: is a statement in the news pressuring, resisting or neutral toward sanctions?"""
 
 from ._corpus import load_corpus
+from ._dataset import classify_dataset
 from ._default import classify, default_model
 from ._errors import StanceError
 from ._evaluate import Report, evaluate
@@ -18,6 +19,7 @@ __all__ = [
     "StanceError",
     "StanceModel",
     "classify",
+    "classify_dataset",
     "default_model",
     "evaluate",
     "load_corpus",

@@ -80,7 +80,34 @@ def _write_predictions(predictions: Iterable, out, fmt: str, labels: tuple[str, 
             out.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
 
 
+def _classify_dask(args: argparse.Namespace) -> int:
+    """``--engine dask``: Parquet in, a directory of Parquet out, on a Dask cluster (see stance.dask)."""
+    if args.texts or not args.input or not args.output:
+        raise _Usage("--engine dask needs --input (Parquet files, a directory or a glob) and --output DIR")
+    try:
+        from ._batch import effective_jobs
+        from .dask import classify_parquet
+
+        run = classify_parquet(
+            args.input,
+            args.output,
+            args.column,
+            model=_model(args.model) if args.model else None,
+            scheduler=args.scheduler,
+            n_workers=effective_jobs(args.jobs) if args.jobs is not None else None,
+        )
+    except ImportError as exc:
+        print(f"stance classify: error: --engine dask needs Dask: pip install 'stance[dask]' ({exc})", file=sys.stderr)
+        return 2
+    print(run, file=sys.stderr)
+    return 0
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
+    if args.engine == "dask":
+        return _classify_dask(args)
+    if args.scheduler:
+        raise _Usage("--scheduler needs --engine dask")
     if bool(args.texts) == bool(args.input):
         raise _Usage("give either statements or --input FILE, not both and not neither")
     model = _model(args.model)
@@ -168,6 +195,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--model", metavar="DIR", help="a saved model directory (default: the shipped model)")
     c.add_argument("--json", action="store_true", help="print statements given as arguments as JSON lines")
+    c.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local (default): this machine, --jobs processes; dask: --input Parquet files or glob, --output a "
+        "directory of Parquet, on a Dask cluster (pip install 'stance[dask]')",
+    )
+    c.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: a running Dask scheduler (tcp://host:8786); default: a local cluster, --jobs workers",
+    )
     c.set_defaults(run=cmd_classify)
 
     t = command("train", "Train a model on labelled statements and save it.")

@@ -117,6 +117,25 @@ class StanceModel:
         kinds = "+".join(block.settings["analyzer"] for block in self.blocks)
         return f"StanceModel(labels={self._labels!r}, n_features={len(self.vocabulary)}, analyzer={kinds!r})"
 
+    def __reduce__(self):
+        """Pickle the model as its exported parts only; unpickling rebuilds the rest.
+
+        The derived tables (analyzer look-ups, transposed coefficients, caches
+        filled by use) are left out: they are larger than the model itself and
+        rebuilt on arrival, so a worker receives the same few megabytes
+        however much the model had been used before it was sent.
+        """
+        parts = {
+            "labels": self._labels,
+            "settings": self.settings,
+            "vocabulary": self.vocabulary,
+            "idf": self.idf,
+            "coef": self.coef,
+            "intercept": self.intercept,
+            "metadata": self.metadata,
+        }
+        return (_rebuild, (parts,))
+
     # ------------------------------------------------------------------ scoring
     def _weights(self, s: Mapping[str, Any], counts: np.ndarray, indices: np.ndarray) -> np.ndarray:
         w = np.ones_like(counts) if s["binary"] else counts
@@ -304,3 +323,15 @@ class StanceModel:
         from ._sklearn import pipeline_from_model
 
         return pipeline_from_model(self)
+
+
+#: How many models this process has rebuilt from a pickle (read by the tests
+#: that check a model is shipped to each worker once, not once per task).
+UNPICKLED = 0
+
+
+def _rebuild(parts: dict[str, Any]) -> StanceModel:
+    """Unpickle a :class:`StanceModel` from the parts that ``__reduce__`` kept."""
+    global UNPICKLED
+    UNPICKLED += 1
+    return StanceModel(**parts)
