@@ -1,6 +1,7 @@
 """stance: is a statement in the news pressuring, resisting or neutral toward sanctions?"""
 
 from ._corpus import load_corpus
+from ._crossval import CVReport, cross_validate
 from ._default import classify, default_model
 from ._errors import StanceError
 from ._evaluate import Report, evaluate
@@ -12,12 +13,14 @@ from ._train import train
 __version__ = "0.1.0"
 
 __all__ = [
+    "CVReport",
     "LABELS",
     "Prediction",
     "Report",
     "StanceError",
     "StanceModel",
     "classify",
+    "cross_validate",
     "default_model",
     "evaluate",
     "load_corpus",
