@@ -133,3 +133,16 @@ def test_bad_arguments_are_refused(small_rows):
     del partly[7]["group"]
     with pytest.raises(stance.StanceError, match="line 7: missing field 'group'"):
         stance.cross_validate(partly, 3)
+
+
+def test_group_column_from_a_dataset_and_bad_group_values():
+    from datasets import Dataset
+
+    from stance._data import read_labelled_with
+
+    ds = Dataset.from_dict({"text": ["a b", "c d"], "label": ["x", "y"], "group": [3, 4]})
+    assert read_labelled_with(ds, "group") == (["a b", "c d"], ["x", "y"], ["3", "4"])
+    assert read_labelled_with(ds.remove_columns("group"), "group")[2] is None
+    rows = [{"text": "a b", "label": "x", "group": 1}, {"text": "c d", "label": "y", "group": 1.5}]
+    with pytest.raises(stance.StanceError, match="line 1: field 'group' must be a string or an integer, found float"):
+        read_labelled_with(rows, "group")
