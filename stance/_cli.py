@@ -26,9 +26,9 @@ EPILOG = {
     "evaluate": """examples:
   stance evaluate                                   # shipped model on the shipped test split
   stance evaluate --model models/mine --data held_out.jsonl --json
-  stance evaluate --errors 20 --plot charts/                # 20 most confident mistakes; PNG charts
-  stance evaluate --cv 5 --data my_quotes.jsonl            # 5-fold CV of the training recipe (a group column
-                                                            # keeps each group on one side of every split)""",
+  stance evaluate --errors 20 --plot charts/        # 20 most confident mistakes; PNG charts
+  stance evaluate --cv 5 --data my_quotes.jsonl     # 5-fold CV of the training recipe; a group
+                                                    # column keeps each group on one side""",
 }
 
 

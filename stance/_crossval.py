@@ -28,6 +28,9 @@ class Fold:
         ``accuracy``, ``macro_f1``, ``f1 <label>`` for each label, ``brier``, ``ece``.
     params : dict
         The settings the fold's model was trained with (chosen in the fold with ``search=True``).
+    search : dict or None
+        With ``search=True``, what the search inside the fold recorded (grid, folds,
+        best settings, their cross-validated macro F1), as in the model's metadata.
     """
 
     fold: int
@@ -36,6 +39,7 @@ class Fold:
     test_index: list[int]
     figures: dict[str, float]
     params: dict[str, Any] = field(default_factory=dict)
+    search: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -46,6 +50,7 @@ class Fold:
             "test_index": list(self.test_index),
             "figures": dict(self.figures),
             "params": dict(self.params),
+            "search": self.search,
         }
 
 
@@ -195,6 +200,7 @@ def cross_validate(
                 test_index=[int(j) for j in test_index],
                 figures=_figures(report),
                 params=dict(model.metadata["training"]["params"]),
+                search=model.metadata["training"].get("search"),
             )
         )
     names = list(folds[0].figures)

@@ -102,12 +102,14 @@ def test_search_inside_each_fold(small_rows):
     rows = _ungrouped(small_rows[::2])
     fixed = {"ngram_range": (1, 1), "min_df": 1, "sublinear_tf": True}
     cv = stance.cross_validate(rows, 2, search=True, **fixed)
-    labels = [r["label"] for r in rows]
-    splits = StratifiedKFold(n_splits=2, shuffle=True, random_state=0).split(rows, labels)
-    assert all(fold.params["C"] in RECIPE_GRID["C"] for fold in cv.folds)
-    train_index, _ = next(splits)  # the first fold, searched by hand
-    model = stance.train([rows[i] for i in train_index], search=True, **fixed)
-    assert cv.folds[0].params == model.metadata["training"]["params"]
+    assert cv.search
+    for fold in cv.folds:
+        assert fold.search["grid"] == {"C": RECIPE_GRID["C"]}  # the fixed settings are not searched
+        assert fold.params["C"] == fold.search["best_params"]["C"]
+        assert {k: fold.params[k] for k in fixed} == {"ngram_range": [1, 1], "min_df": 1, "sublinear_tf": True}
+    plain = stance.cross_validate(rows, 2, **fixed)
+    assert [f.search for f in plain.folds] == [None, None]
+    assert [f.test_index for f in plain.folds] == [f.test_index for f in cv.folds]
 
 
 def test_report_reads_and_serialises(small_rows):
