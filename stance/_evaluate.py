@@ -185,6 +185,13 @@ def report_from_labels(labels: tuple[str, ...], truth: list[str], predicted: lis
     )
 
 
+def _check_int(name: str, value: Any, minimum: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, found {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, found {value}")
+
+
 def evaluate(
     model: StanceModel, data: Any, *, errors: int | None = ERRORS, seed: int = SEED, resamples: int = RESAMPLES
 ) -> Report:
@@ -214,16 +221,16 @@ def evaluate(
     ------
     StanceError
         If the data holds labels that the model does not know, or is malformed.
+    TypeError, ValueError
+        If ``errors``, ``seed`` or ``resamples`` is not an int, or is negative
+        (``resamples`` below 1).
     """
     if not isinstance(model, StanceModel):
         raise TypeError(f"model must be a StanceModel, found {type(model).__name__}")
-    for name, value in (("errors", errors), ("seed", seed), ("resamples", resamples)):
-        if value is None and name == "errors":
-            continue
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise TypeError(f"{name} must be an int, found {type(value).__name__}")
-        if value < (1 if name == "resamples" else 0):
-            raise ValueError(f"{name} must be {'positive' if name == 'resamples' else 'at least 0'}, found {value}")
+    if errors is not None:
+        _check_int("errors", errors, 0)
+    _check_int("seed", seed, 0)
+    _check_int("resamples", resamples, 1)
     texts, truth = read_labelled(data)
     unknown = sorted(set(truth) - set(model.labels))
     if unknown:

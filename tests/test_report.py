@@ -186,7 +186,7 @@ def test_to_dict_holds_everything_and_round_trips(shipped_report):
 def test_bad_arguments_are_refused(model, test_rows):
     with pytest.raises(TypeError, match="errors must be an int, found str"):
         stance.evaluate(model, test_rows, errors="5")
-    with pytest.raises(ValueError, match="resamples must be positive, found 0"):
+    with pytest.raises(ValueError, match="resamples must be at least 1, found 0"):
         stance.evaluate(model, test_rows, resamples=0)
     with pytest.raises(ValueError, match="errors must be at least 0, found -1"):
         stance.evaluate(model, test_rows, errors=-1)
