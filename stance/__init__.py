@@ -1,6 +1,7 @@
 """stance: is a statement in the news pressuring, resisting or neutral toward sanctions?"""
 
 from ._corpus import load_corpus
+from ._crossval import CVReport, cross_validate
 from ._dataset import classify_dataset
 from ._default import classify, default_model
 from ._errors import StanceError
@@ -13,6 +14,7 @@ from ._train import train
 __version__ = "0.1.0"
 
 __all__ = [
+    "CVReport",
     "LABELS",
     "Prediction",
     "Report",
@@ -20,6 +22,7 @@ __all__ = [
     "StanceModel",
     "classify",
     "classify_dataset",
+    "cross_validate",
     "default_model",
     "evaluate",
     "load_corpus",

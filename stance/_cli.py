@@ -25,7 +25,10 @@ EPILOG = {
   stance train --data my_quotes.csv --out models/mine --search --eval held_out.csv""",
     "evaluate": """examples:
   stance evaluate                                   # shipped model on the shipped test split
-  stance evaluate --model models/mine --data held_out.jsonl --json""",
+  stance evaluate --model models/mine --data held_out.jsonl --json
+  stance evaluate --errors 20 --plot charts/        # 20 most confident mistakes; PNG charts
+  stance evaluate --cv 5 --data my_quotes.jsonl     # 5-fold CV of the training recipe; a group
+                                                    # column keeps each group on one side""",
 }
 
 
@@ -153,12 +156,41 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from ._corpus import read_corpus
-    from ._evaluate import evaluate
+    from ._evaluate import ERRORS, evaluate
 
+    if args.cv is not None:
+        return _cross_validate(args)
+    if args.search or args.jobs is not None or args.seed is not None:
+        raise _Usage("--search, --jobs and --seed apply to --cv only")
+    if args.plot:
+        from ._plot import require_matplotlib
+
+        try:
+            require_matplotlib()
+        except ImportError as exc:
+            raise StanceError(str(exc)) from None
     model = _model(args.model)
     data = args.data if args.data else [r for r in read_corpus() if r["split"] == "test"]
-    report = evaluate(model, data)
-    print(json.dumps(report.to_dict()) if args.json else str(report))
+    report = evaluate(model, data, errors=ERRORS if args.errors is None else args.errors)
+    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else str(report))
+    if args.plot:
+        from ._plot import plot_report
+
+        for path in plot_report(report, args.plot):
+            print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def _cross_validate(args: argparse.Namespace) -> int:
+    from ._corpus import read_corpus
+    from ._crossval import cross_validate
+
+    if args.model or args.plot or args.errors is not None:
+        raise _Usage("--cv trains its own models: it takes no --model, --plot or --errors")
+    data = args.data if args.data else [r for r in read_corpus() if r["split"] == "train"]
+    seed = 0 if args.seed is None else args.seed
+    report = cross_validate(data, args.cv, search=args.search, seed=seed, n_jobs=args.jobs)
+    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else str(report))
     return 0
 
 
@@ -221,6 +253,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--model", metavar="DIR", help="a saved model directory (default: the shipped model)")
     e.add_argument("--data", metavar="FILE", help="labelled statements (default: the shipped corpus's test split)")
     e.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    e.add_argument("--errors", type=int, metavar="N", help="show the N most confident mistakes (default: 10)")
+    e.add_argument("--plot", metavar="DIR", help='write confusion.png and reliability.png (pip install "stance[plot]")')
+    e.add_argument(
+        "--cv",
+        type=int,
+        metavar="K",
+        help="K-fold cross-validation of the training recipe on --data (default: the "
+        "corpus train split), grouped by a group column when present",
+    )
+    e.add_argument("--search", action="store_true", help="with --cv: choose settings by CV inside each fold")
+    e.add_argument("--seed", type=int, metavar="S", help="with --cv: seed of the fold shuffle (default: 0)")
+    e.add_argument("--jobs", type=int, metavar="N", help="with --cv --search: parallel jobs")
     e.set_defaults(run=cmd_evaluate)
     return parser
 

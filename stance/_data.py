@@ -138,6 +138,42 @@ def read_labelled(data: Any) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+def read_labelled_with(data: Any, column: str) -> tuple[list[str], list[str], list[str] | None]:
+    """As :func:`read_labelled`, plus an optional ``column`` (for example ``"group"``).
+
+    Returns
+    -------
+    texts, labels : list of str
+    values : list of str or None
+        The column's values, as strings (JSON numbers are accepted), or None
+        when no row has the column.
+
+    Raises
+    ------
+    DataError
+        As :func:`read_labelled`; also when some rows have the column and
+        others do not (naming the first row without it), or a value is not a
+        string or an integer.
+    """
+    texts, labels = read_labelled(data)  # checks text and label, naming the file and line
+    if _is_dataset(data):
+        values = [str(v) for v in data[column]] if column in data.column_names else None
+        return texts, labels, values
+    source, rows = ("<records>", enumerate(data)) if isinstance(data, (list, tuple)) else (str(data), iter_rows(data))
+    found = [(where, row.get(column)) for where, row in rows]
+    if all(value is None for _, value in found):
+        return texts, labels, None
+    values = []
+    for where, value in found:
+        if value is None:
+            raise DataError(f"missing field {column!r} (other rows have it)", source=source, line=where)
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            message = f"field {column!r} must be a string or an integer, found {type(value).__name__}"
+            raise DataError(message, source=source, line=where)
+        values.append(str(value))
+    return texts, labels, values
+
+
 def _is_dataset(data: Any) -> bool:
     return type(data).__name__ == "Dataset" and hasattr(data, "features") and hasattr(data, "column_names")
 

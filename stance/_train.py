@@ -122,7 +122,7 @@ def train(
         metadata["date"] = datetime.fromtimestamp(int(epoch), tz=UTC).date().isoformat()
     model.metadata = metadata
     if eval_data is not None:
-        model.metadata["evaluation"] = evaluate(model, eval_data).to_dict()
+        model.metadata["evaluation"] = evaluate(model, eval_data).to_dict(details=False)
     return model
 
 
