@@ -20,8 +20,22 @@ from ._estimator import RECIPE_GRID, StanceEstimator, label_order
 
 #: The named scorings; a list of labels instead means the mean F1 of those labels.
 SCORINGS = {"macro_f1": "f1_macro", "accuracy": "accuracy"}
+
+
+def _neg_log_loss(estimator: StanceEstimator, X: Sequence[str], y: Sequence[str]) -> float:
+    """Minus the mean log loss, with the columns in ``estimator.classes_`` order.
+
+    scikit-learn's ``"neg_log_loss"`` assumes sorted columns; a stance model
+    keeps its labels in their own order.
+    """
+    proba = estimator.predict_proba(X)
+    column = {label: i for i, label in enumerate(estimator.classes_)}
+    picked = proba[np.arange(len(y)), [column[label] for label in y]]
+    return -float(np.mean(-np.log(np.clip(picked, 1e-15, None))))
+
+
 #: Figures recorded for every candidate of the search, besides the scoring.
-SIDE_FIGURES = {"accuracy": "accuracy", "log_loss": "neg_log_loss"}
+SIDE_FIGURES = {"accuracy": "accuracy", "log_loss": _neg_log_loss}
 
 
 def scorer(scoring: str | Sequence[str], labels: Sequence[str]) -> tuple[Any, str]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import stance
 from stance._corpus import read_corpus
-from training.model_card import render, search_table_csv
+from training.model_card import held_out_report, render, search_table_csv
 
 HERE = Path(__file__).resolve().parent
 
@@ -31,9 +31,22 @@ DEFAULT_OUT = HERE.parent / "stance" / "default_model"
 DEFAULT_CACHE = HERE / ".cache"
 
 
-def train_default(train: list[dict], test: list[dict], n_jobs: int | None) -> stance.StanceModel:
-    """The recipe: search on ``train``, calibrate, score ``test``."""
+def train_default(train: list[dict], test: list[dict], n_jobs: int | None, code: str = "") -> stance.StanceModel:
+    """The recipe: search on ``train``, calibrate, score ``test``.
+
+    ``code`` is only part of the cache key: a fingerprint of the package's source.
+    """
     return stance.train(train, search=True, calibrate=True, eval_data=test, n_jobs=n_jobs)
+
+
+def code_fingerprint() -> str:
+    """SHA-256 of the package's Python source: a change to the recipe's code misses the cache."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((HERE.parent / "stance").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def build(out: Path, *, cache: Path | None = DEFAULT_CACHE, n_jobs: int | None = -1) -> stance.StanceModel:
@@ -44,9 +57,9 @@ def build(out: Path, *, cache: Path | None = DEFAULT_CACHE, n_jobs: int | None =
     if cache is not None:
         from joblib import Memory
 
-        # Keyed on the statements and labels (n_jobs does not change the result).
+        # Keyed on the statements, labels and the package's code (n_jobs does not change the result).
         fit = Memory(cache, verbose=0).cache(train_default, ignore=["n_jobs"])
-    model = fit(train, test, n_jobs)
+    model = fit(train, test, n_jobs, code_fingerprint())
     model.save(out)
     return model
 
@@ -62,12 +75,13 @@ def main() -> None:
     model = build(args.out, cache=None if args.no_cache else args.cache, n_jobs=args.jobs)
     seconds = time.perf_counter() - t0
     docs = HERE if args.out.resolve() == DEFAULT_OUT.resolve() else args.out
-    (docs / "MODEL_CARD.md").write_text(render(model), encoding="utf-8")
+    report = held_out_report(model)
+    (docs / "MODEL_CARD.md").write_text(render(model, report), encoding="utf-8")
     (docs / "search_table.csv").write_text(search_table_csv(model), encoding="utf-8")
     search = model.metadata["training"]["search"]
     print(f"saved {args.out} in {seconds:.0f} s: {search['candidates']} candidates, best {search['best_params']}")
     print(f"cross-validated {search['scoring']} {search['best_cv_score']:.3f}; card and table in {docs}")
-    print(stance.Report(**{**model.metadata["evaluation"], "labels": tuple(model.labels)}))
+    print(report)
 
 
 if __name__ == "__main__":
