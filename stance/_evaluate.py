@@ -113,7 +113,7 @@ def evaluate(model: StanceModel, data: Any) -> Report:
     """
     if not isinstance(model, StanceModel):
         raise TypeError(f"model must be a StanceModel, found {type(model).__name__}")
-    texts, truth = read_labelled(data)
+    texts, truth = read_labelled(data, model.labels)  # a label the model does not know names its row
     unknown = sorted(set(truth) - set(model.labels))
     if unknown:
         raise StanceError(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from ._data import read_labelled
+from ._data import read_training
 from ._model import StanceModel
 
 CV_FOLDS = 5
@@ -39,6 +40,7 @@ def train(
     search: bool = False,
     eval_data: Any = None,
     n_jobs: int | None = None,
+    label_set: Sequence[str] | None = None,
     **params: Any,
 ) -> StanceModel:
     """Train a stance model on labelled statements.
@@ -55,6 +57,10 @@ def train(
         metadata under ``"evaluation"``.
     n_jobs : int, optional
         Parallel jobs for the search.
+    label_set : sequence of str, optional
+        The labels allowed in ``data``; a row with another label raises
+        ``DataError`` naming it. Without it, data that uses two or more of the
+        stance labels may use only those. Data with a single label is refused.
     **params
         Settings of :class:`StanceEstimator` (``C``, ``ngram_range``, ...),
         fixed during the search.
@@ -70,7 +76,7 @@ def train(
     from ._evaluate import evaluate
     from ._sklearn import SKLEARN_VERSION
 
-    texts, labels = read_labelled(data)
+    texts, labels = read_training(data, label_set)
     estimator = StanceEstimator(**params)
     training: dict[str, Any] = {"n_statements": len(texts), "data_sha256": data_hash(texts, labels)}
     training["label_counts"] = {label: labels.count(label) for label in sorted(set(labels))}
