@@ -25,6 +25,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from tokenize import TokenError
 from typing import Any
 
 import numpy as np
@@ -187,7 +188,8 @@ def check_npy_header(path: Path) -> None:
         raise ModelFormatError(f"{path}: missing") from None
     except IsADirectoryError:
         raise ModelFormatError(f"{path}: is a directory; expected a .npy file") from None
-    except (ValueError, OSError, EOFError, SyntaxError) as exc:
+    except (ValueError, OSError, EOFError, SyntaxError, TokenError, RecursionError) as exc:
+        # numpy parses the header dict with ast.literal_eval (and tokenize for old headers): no code runs
         raise ModelFormatError(f"{path}: not a plain .npy array: {exc}") from None
     if dtype.hasobject:
         raise ModelFormatError(f"{path}: holds Python objects (a pickle); refused, a model holds float64 arrays only")
