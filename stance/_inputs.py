@@ -69,24 +69,43 @@ def unscored(text: str, labels: tuple[str, ...]) -> Prediction:
     return Prediction(text, NEUTRAL, {label: 1.0 if label == NEUTRAL else 0.0 for label in labels}, scored=False)
 
 
-def apply_policy(
-    lists: Iterator[list[Prediction]], on_error: str, labels: tuple[str, ...]
-) -> Iterator[list[Prediction | None]]:
+def blank_positions(texts: list[str]) -> list[int]:
+    """Positions of the blank statements of ``texts`` (two C-level passes when there are none)."""
+    if "" in texts or any(map(str.isspace, texts)):
+        return [i for i, t in enumerate(texts) if is_blank(t)]
+    return []
+
+
+def _filled(predictions: list, blanks: list[int], on_error: str, labels: tuple[str, ...]) -> list:
+    out = list(predictions)
+    for i in blanks:
+        out[i] = None if on_error == "skip" else unscored(out[i].text, labels)
+    return out
+
+
+def checked_lists(chunks: Iterator[list[str]], score, on_error: str, labels: tuple[str, ...]) -> Iterator[list]:
+    """``score(chunk)`` for each chunk, after checking it for blank statements (raised before scoring)."""
+    offset = 0
+    for chunk in chunks:
+        blanks = blank_positions(chunk)
+        if blanks and on_error == "raise":
+            raise blank_error(offset + blanks[0])
+        predictions = score(chunk)
+        offset += len(chunk)
+        yield _filled(predictions, blanks, on_error, labels) if blanks else predictions
+
+
+def apply_policy(lists: Iterator[list[Prediction]], on_error: str, labels: tuple[str, ...]) -> Iterator[list]:
     """Pass lists of predictions through, applying ``on_error`` to the blank statements among them.
 
-    Blank statements are scored like any other (empty text costs nothing) and
-    replaced here, so every batch path (one process or many) shares one check.
+    For the worker-process path, where the chunks are cut in :mod:`stance._batch`:
+    blank statements are scored like any other (empty text costs nothing) and
+    replaced here.
     """
     offset = 0
     for predictions in lists:
-        texts = list(map(_TEXT, predictions))
-        if "" in texts or any(map(str.isspace, texts)):
-            blanks = [i for i, t in enumerate(texts) if is_blank(t)]
-            if on_error == "raise":
-                raise blank_error(offset + blanks[0])
-            out: list[Prediction | None] = list(predictions)
-            for i in blanks:
-                out[i] = None if on_error == "skip" else unscored(texts[i], labels)
-            predictions = out  # type: ignore[assignment]
+        blanks = blank_positions(list(map(_TEXT, predictions)))
+        if blanks and on_error == "raise":
+            raise blank_error(offset + blanks[0])
         offset += len(predictions)
-        yield predictions  # type: ignore[misc]
+        yield _filled(predictions, blanks, on_error, labels) if blanks else predictions

@@ -9,7 +9,7 @@ from typing import Any, overload
 
 import numpy as np
 
-from ._inputs import apply_policy, blank_error, check_on_error, is_blank, unscored
+from ._inputs import apply_policy, blank_error, check_on_error, checked_lists, is_blank, unscored
 from ._labels import Prediction
 from ._long import LONG_TEXT, can_window, windowed_counts
 from ._text import Analyzer
@@ -314,10 +314,8 @@ class StanceModel:
                 f"found {type(texts).__name__}"
             )
         if effective_jobs(n_jobs) > 1:
-            lists = parallel_predictions(self, texts, n_jobs)
-        else:
-            lists = map(self._predictions, iter_chunks(texts, chunk_size))
-        return apply_policy(lists, on_error, self._labels)
+            return apply_policy(parallel_predictions(self, texts, n_jobs), on_error, self._labels)
+        return checked_lists(iter_chunks(texts, chunk_size), self._predictions, on_error, self._labels)
 
     def save(self, path) -> None:
         """Write the model to directory ``path`` (JSON + ``.npy``), atomically."""
