@@ -21,6 +21,7 @@ import errno
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -167,6 +168,26 @@ def _read_json(path: Path) -> Any:
         raise ModelFormatError(f"{path}: not valid JSON: nested too deeply") from None
 
 
+def check_regular_files(root: Path) -> None:
+    """Refuse a model directory whose files are symbolic links or not regular files.
+
+    A link could point outside the directory, and a FIFO or device (``/dev/zero``)
+    would make the reader hang or fill memory. Missing files are left to the
+    readers, which name them.
+    """
+    for name in ("model.json", "vocabulary.json", *(f"{a}.npy" for a in ARRAYS)):
+        try:
+            mode = os.lstat(root / name).st_mode
+        except FileNotFoundError:
+            continue
+        if stat.S_ISLNK(mode):
+            raise ModelFormatError(f"{root / name}: is a symbolic link; a model directory holds regular files only")
+        if stat.S_ISDIR(mode):
+            continue  # named by the reader
+        if not stat.S_ISREG(mode):
+            raise ModelFormatError(f"{root / name}: not a regular file (a FIFO, socket or device)")
+
+
 def check_npy_header(path: Path) -> None:
     """Refuse ``path`` unless its ``.npy`` header declares plain little-endian float64 data filling the file.
 
@@ -233,6 +254,7 @@ def load_model(path: str | os.PathLike[str]) -> StanceModel:
     root = Path(path)
     if not root.is_dir():
         raise ModelFormatError(f"{root}: not a directory; a stance model is a directory with model.json")
+    check_regular_files(root)
     header_path = root / "model.json"
     header = _read_json(header_path)
     if not isinstance(header, dict) or header.get("format") != FORMAT:

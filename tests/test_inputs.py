@@ -166,3 +166,19 @@ def test_ten_megabyte_statement_is_classified(model):
     p = model.classify(text)
     assert p.label == "resisting"
     assert math.isclose(sum(p.scores.values()), 1.0)
+
+
+@pytest.mark.parametrize("on_error", ["raise", "skip", "neutral"])
+def test_policy_holds_with_worker_processes(model, corpus_rows, on_error):
+    from stance._batch import PARALLEL_MIN_BATCH
+
+    texts = [r["text"] for r in corpus_rows] * (PARALLEL_MIN_BATCH // len(corpus_rows) + 1)
+    texts[PARALLEL_MIN_BATCH - 7] = " "
+    if on_error == "raise":
+        with pytest.raises(ValueError, match=f"statement {PARALLEL_MIN_BATCH - 7} is empty"):
+            model.classify(texts, n_jobs=2)
+        return
+    parallel = model.classify(texts, n_jobs=2, on_error=on_error)
+    assert len(parallel) == len(texts)
+    assert parallel[PARALLEL_MIN_BATCH - 7] == model.classify(" ", on_error=on_error)
+    assert parallel[:100] == model.classify(texts[:100])

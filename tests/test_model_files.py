@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 
 import numpy as np
@@ -113,7 +114,15 @@ CORRUPTIONS = [
     ("vocabulary duplicates", lambda p: _vocab(p, lambda v: [v[0], *v[:-1]]), r"not unique"),
     ("vocabulary an object", lambda p: _vocab(p, lambda v: {t: i for i, t in enumerate(v)}), r"array of strings"),
     ("model.json a directory", lambda p: ((p / "model.json").unlink(), (p / "model.json").mkdir()), r"directory"),
+    ("symlink out of the directory", lambda p: _replace(p, "vocabulary.json", os.symlink, "/etc/hostname"), r"link"),
+    ("symlink to a device", lambda p: _replace(p, "model.json", os.symlink, "/dev/zero"), r"symbolic link"),
+    ("FIFO instead of a file", lambda p: _replace(p, "vocabulary.json", lambda _, q: os.mkfifo(q)), r"regular file"),
 ]
+
+
+def _replace(path, name, make, source=None):
+    (path / name).unlink()
+    make(source, path / name)
 
 
 def _fake_header(path, shape):
