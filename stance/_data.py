@@ -166,7 +166,7 @@ def read_training(data: Any, labels: Sequence[str] | None = None) -> tuple[list[
     if labels is None and len(set(found) & set(LABELS)) >= 2 and not set(found) <= set(LABELS):
         texts, found = read_labelled(data, LABELS)  # names the first row with another label
     if len(set(found)) < 2:
-        raise DataError(f"only one label ({found[0]!r}) in the data; training needs at least two", source=source)
+        raise DataError(f"only one label ({found[0]!r}) in the data; training needs at least two labels", source=source)
     return texts, found
 
 

@@ -154,3 +154,22 @@ def test_train_with_an_explicit_label_set():
         stance.train(data)
     model = stance.train(data, label_set=[*stance.LABELS, "abstain"])
     assert set(model.labels) == {*stance.LABELS, "abstain"}
+
+
+# (on_error, expected exit status, what the blank argument prints)
+ARGUMENT_POLICIES = [("raise", 2, None), ("skip", 0, "(skipped: blank)"), ("neutral", 0, "neutral\t")]
+
+
+@pytest.mark.parametrize(("on_error", "status", "printed"), ARGUMENT_POLICIES)
+def test_blank_argument(capsys, model, on_error, status, printed):
+    assert main(["classify", "--on-error", on_error, "We oppose sanctions.", " "]) == status
+    out, err = capsys.readouterr()
+    if status == 2:
+        assert err.strip() == (
+            "stance classify: error: statement 1 is empty or whitespace only; expected text to classify "
+            "(on_error='skip' or 'neutral' handles blank statements in a batch)"
+        )
+        return
+    first, second = out.splitlines()
+    assert first.startswith(model.classify("We oppose sanctions.").label)
+    assert second.startswith(printed)
