@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from operator import attrgetter
 
-from ._labels import Prediction
+from ._labels import Prediction, UnscoredPrediction
 
 #: The values of ``on_error``.
 ON_ERROR = ("raise", "skip", "neutral")
@@ -64,9 +64,9 @@ def unscored(text: str, labels: tuple[str, ...]) -> Prediction:
     """The prediction ``on_error="neutral"`` gives a blank statement.
 
     Label ``"neutral"``, score 1.0 on it and 0.0 on the others (so the scores
-    still sum to 1), and ``scored=False``: the model never saw the statement.
+    still sum to 1), and ``scored`` False: the model never saw the statement.
     """
-    return Prediction(text, NEUTRAL, {label: 1.0 if label == NEUTRAL else 0.0 for label in labels}, scored=False)
+    return UnscoredPrediction(text, NEUTRAL, {label: 1.0 if label == NEUTRAL else 0.0 for label in labels})
 
 
 def blank_positions(texts: list[str]) -> list[int]:

@@ -229,7 +229,7 @@ class StanceModel:
             and order and the skipped positions are those holding ``None``
             (for a single statement, return ``None``); ``"neutral"``: give a
             :class:`Prediction` with label ``"neutral"``, scores 1.0 neutral
-            and 0.0 the others, and ``scored=False`` (needs a model with a
+            and 0.0 the others, and ``scored`` False, an ``UnscoredPrediction`` (needs a model with a
             ``"neutral"`` label).
 
         Returns
