@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 PARALLEL_MIN_BATCH = 20_000
 #: Statements per task sent to a worker process.
 TASK_SIZE = 8_192
+_STR = frozenset({str})
 
 
 def iter_chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -32,7 +33,7 @@ def _checked(chunks: Iterable[list[str]]) -> Iterator[list[str]]:
     """Pass ``chunks`` through, raising ``TypeError`` at the first item that is not a string."""
     offset = 0
     for chunk in chunks:
-        if not all(type(t) is str for t in chunk):
+        if not set(map(type, chunk)) <= _STR:  # one C-level pass; the loop below only on failure
             for i, text in enumerate(chunk):
                 if not isinstance(text, str):
                     raise TypeError(

@@ -8,10 +8,11 @@ import json
 import os
 import sys
 import tempfile
+from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ._data import ReadProgress, iter_texts
+from ._data import ReadProgress, iter_keyed_texts
 from ._errors import StanceError
 
 EPILOG = {
@@ -72,15 +73,37 @@ class _Progress:
             self._draw(end="\n")
 
 
-def _write_predictions(predictions: Iterable, out, fmt: str, labels: tuple[str, ...]) -> None:
+def _keyed(rows: Iterable[tuple[int, object, str]], keys: deque) -> Iterator[str]:
+    """The statements of ``rows``, queueing each row's ``(line, id, text)`` for :func:`_write_predictions`."""
+    for row in rows:
+        keys.append(row)
+        yield row[2]
+
+
+def _write_predictions(predictions: Iterable, keys: deque, out, fmt: str, labels: tuple[str, ...]) -> list[int]:
+    """Write one row per input row, keyed by its line and id; return the lines of skipped statements."""
+    skipped = []
     if fmt == ".csv":
         writer = csv.writer(out)
-        writer.writerow(["text", "label", *(f"score_{label}" for label in labels)])
-        for p in predictions:
-            writer.writerow([p.text, p.label, *(repr(p.scores[label]) for label in labels)])
-    else:
-        for p in predictions:
-            out.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+        writer.writerow(["line", "id", "text", "label", *(f"score_{label}" for label in labels)])
+    for p in predictions:
+        line, id_, text = keys.popleft()
+        if p is None:
+            skipped.append(line)
+        if fmt == ".csv":
+            scores = [""] * len(labels) if p is None else [repr(p.scores[label]) for label in labels]
+            writer.writerow([line, "" if id_ is None else id_, text, "" if p is None else p.label, *scores])
+            continue
+        row = {"line": line} if id_ is None else {"line": line, "id": id_}
+        row.update({"text": text, "label": None, "scores": None, "skipped": True} if p is None else p.to_dict())
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return skipped
+
+
+def _report_skipped(lines: list[int]) -> None:
+    if lines:
+        shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
+        print(f"stance classify: skipped {len(lines)} blank statements (lines {shown})", file=sys.stderr)
 
 
 def _classify_dask(args: argparse.Namespace) -> int:
@@ -115,14 +138,19 @@ def cmd_classify(args: argparse.Namespace) -> int:
         raise _Usage("give either statements or --input FILE, not both and not neither")
     model = _model(args.model)
     if args.texts:
-        for p in model.classify(args.texts):
-            print(json.dumps(p.to_dict(), ensure_ascii=False) if args.json else _line(p))
+        for text, p in zip(args.texts, model.classify(args.texts, on_error=args.on_error)):
+            if p is None:
+                print("null" if args.json else f"(skipped: blank)\t\t{text}")
+            else:
+                print(json.dumps(p.to_dict(), ensure_ascii=False) if args.json else _line(p))
         return 0
     read = ReadProgress(os.path.getsize(args.input)) if os.path.isfile(args.input) else None
-    predictions = model.iter_classify(iter_texts(args.input, args.column, read), n_jobs=args.jobs)
+    keys: deque = deque()
+    rows = iter_keyed_texts(args.input, args.column, read, blank_ok=args.on_error != "raise")
+    predictions = model.iter_classify(_keyed(rows, keys), n_jobs=args.jobs, on_error=args.on_error)
     predictions = _Progress(sys.stderr.isatty(), read).wrap(predictions)
     if not args.output:
-        _write_predictions(predictions, sys.stdout, ".jsonl", model.labels)
+        _report_skipped(_write_predictions(predictions, keys, sys.stdout, ".jsonl", model.labels))
         return 0
     target = Path(args.output)
     fmt = target.suffix.lower()
@@ -131,8 +159,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent if str(target.parent) else ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            _write_predictions(predictions, out, fmt, model.labels)
+            skipped = _write_predictions(predictions, keys, out, fmt, model.labels)
         os.replace(tmp, target)
+        _report_skipped(skipped)
     except BaseException:
         os.unlink(tmp)
         raise
@@ -238,6 +267,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--scheduler",
         metavar="ADDRESS",
         help="with --engine dask: a running Dask scheduler (tcp://host:8786); default: a local cluster, --jobs workers",
+    )
+    c.add_argument(
+        "--on-error",
+        choices=("raise", "skip", "neutral"),
+        default="raise",
+        help="blank statements: fail naming the line (default), skip them (a row with label null), "
+        "or label them neutral unscored",
     )
     c.set_defaults(run=cmd_classify)
 

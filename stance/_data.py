@@ -10,7 +10,7 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -26,6 +26,8 @@ def _suffix(path: Path, allowed: tuple[str, ...]) -> str:
         raise DataError(
             f"unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(allowed)}", source=str(path)
         )
+    if path.is_dir():
+        raise DataError("is a directory; expected a file", source=str(path))
     if not path.is_file():
         raise DataError("no such file", source=str(path))
     return suffix
@@ -49,6 +51,8 @@ def _decoded(fh: BinaryIO, source: str, progress: ReadProgress | None) -> Iterat
     for n, raw in enumerate(fh, 1):
         if progress is not None:
             progress.done += len(raw)
+        if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]  # a UTF-8 byte-order mark (spreadsheet exports): not part of the text
         try:
             yield n, raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -58,7 +62,7 @@ def _decoded(fh: BinaryIO, source: str, progress: ReadProgress | None) -> Iterat
 def iter_rows(path: str | os.PathLike[str], progress: ReadProgress | None = None) -> Iterator[tuple[int, Any]]:
     """Yield ``(line or row number, row)`` from a .jsonl, .csv or .parquet file, streaming.
 
-    JSONL and CSV numbers are 1-based file lines; Parquet numbers are 1-based rows.
+    JSONL and CSV numbers are 1-based file lines (a CSV row's first line); Parquet numbers are 1-based rows.
     ``progress``, if given, follows the bytes read (not for Parquet).
     """
     p = Path(path)
@@ -74,10 +78,13 @@ def iter_rows(path: str | os.PathLike[str], progress: ReadProgress | None = None
     elif suffix == ".csv":
         reader = csv.DictReader(line for _, line in _lines(p, progress))
         try:
+            _ = reader.fieldnames  # reads the header
+            end = reader.line_num
             for row in reader:
+                start, end = end + 1, reader.line_num  # a quoted field may span lines: name the first
                 if None in row:
-                    raise DataError("more fields than the header has", source=str(p), line=reader.line_num)
-                yield reader.line_num, row
+                    raise DataError("more fields than the header has", source=str(p), line=start)
+                yield start, row
         except csv.Error as exc:
             raise DataError(f"malformed CSV: {exc}", source=str(p), line=reader.line_num) from None
     else:
@@ -103,8 +110,10 @@ def _field(row: Any, name: str, source: str, line: int) -> str:
     return value
 
 
-def read_labelled(data: Any) -> tuple[list[str], list[str]]:
+def read_labelled(data: Any, labels: Sequence[str] | None = None) -> tuple[list[str], list[str]]:
     """Texts and labels from a path, a list of ``{"text", "label"}`` dicts or a ``datasets.Dataset``.
+
+    ``labels``, if given, are the only labels allowed: another names its row.
 
     Raises
     ------
@@ -115,7 +124,8 @@ def read_labelled(data: Any) -> tuple[list[str], list[str]]:
         For an argument that is none of the accepted kinds.
     """
     texts: list[str] = []
-    labels: list[str] = []
+    allowed = None if labels is None else frozenset(labels)
+    labels = []
     if isinstance(data, (str, os.PathLike)):
         source = str(data)
         rows: Any = iter_rows(data)
@@ -133,6 +143,10 @@ def read_labelled(data: Any) -> tuple[list[str], list[str]]:
     for where, row in rows:
         texts.append(_field(row, "text", source, where))
         labels.append(_field(row, "label", source, where))
+        if allowed is not None and labels[-1] not in allowed:
+            raise DataError(
+                f"unknown label {labels[-1]!r}; expected one of {', '.join(sorted(allowed))}", source=source, line=where
+            )
     if not texts:
         raise DataError("no statements found", source=source)
     return texts, labels
@@ -174,6 +188,24 @@ def read_labelled_with(data: Any, column: str) -> tuple[list[str], list[str], li
     return texts, labels, values
 
 
+def read_training(data: Any, labels: Sequence[str] | None = None) -> tuple[list[str], list[str]]:
+    """Texts and labels to train on: :func:`read_labelled`, plus the checks that training needs.
+
+    Without ``labels``, data that uses at least two of the stance labels must
+    use only them (another label is most likely a typo, which would otherwise
+    become a class of its own). At least two labels must occur.
+    """
+    from ._labels import LABELS
+
+    texts, found = read_labelled(data, labels)
+    source = str(data) if isinstance(data, (str, os.PathLike)) else "<records>"
+    if labels is None and len(set(found) & set(LABELS)) >= 2 and not set(found) <= set(LABELS):
+        texts, found = read_labelled(data, LABELS)  # names the first row with another label
+    if len(set(found)) < 2:
+        raise DataError(f"only one label ({found[0]!r}) in the data; training needs at least two labels", source=source)
+    return texts, found
+
+
 def _is_dataset(data: Any) -> bool:
     return type(data).__name__ == "Dataset" and hasattr(data, "features") and hasattr(data, "column_names")
 
@@ -213,3 +245,59 @@ def iter_texts(
             found = "missing" if not isinstance(row, Mapping) or row.get(column) is None else type(row[column]).__name__
             raise DataError(f"field {column!r} must be a string, found {found}", source=str(p), line=n)
         yield row[column]
+
+
+def iter_keyed_texts(
+    path: str | os.PathLike[str],
+    column: str = "text",
+    progress: ReadProgress | None = None,
+    *,
+    blank_ok: bool = True,
+) -> Iterator[tuple[int, Any, str]]:
+    """Stream ``(line, id, statement)`` from a file, as :func:`iter_texts` does the statements.
+
+    ``line`` is the statement's 1-based line in the file (a CSV row's first
+    line; the row number for Parquet); ``id`` is the
+    row's ``id`` field, or ``None`` if it has none (always for .txt).
+
+    Raises
+    ------
+    DataError
+        Naming the file and line: a CSV header without ``column``, a row
+        without a string ``column``, a blank statement unless ``blank_ok``,
+        or no statement at all.
+    """
+    source = "<stdin>" if str(path) == "-" else str(path)
+    n_rows = 0
+    if source == "<stdin>" or Path(path).suffix.lower() == ".txt":
+        rows: Iterator[tuple[int, Any, str]] = (
+            (n, None, line.rstrip("\r\n"))
+            for n, line in (
+                _decoded(sys.stdin.buffer, source, progress) if source == "<stdin>" else _lines(Path(path), progress)
+            )
+        )
+    else:
+        rows = _keyed_rows(Path(path), column, progress)
+    for n, key, text in rows:
+        if not blank_ok and (not text or text.isspace()):
+            raise DataError(
+                "empty or whitespace-only statement; expected text (--on-error skip or neutral handles blank rows)",
+                source=source,
+                line=n,
+            )
+        n_rows += 1
+        yield n, key, text
+    if not n_rows:
+        raise DataError("no statements found", source=source)
+
+
+def _keyed_rows(p: Path, column: str, progress: ReadProgress | None) -> Iterator[tuple[int, Any, str]]:
+    first = True
+    for n, row in iter_rows(p, progress):
+        if first and p.suffix.lower() == ".csv" and isinstance(row, Mapping) and column not in row:
+            raise DataError(f"no column {column!r} in the header; columns are {list(row)}", source=str(p), line=1)
+        if not isinstance(row, Mapping) or not isinstance(row.get(column), str):
+            found = "missing" if not isinstance(row, Mapping) or row.get(column) is None else type(row[column]).__name__
+            raise DataError(f"field {column!r} must be a string, found {found}", source=str(p), line=n)
+        first = False
+        yield n, row.get("id"), row[column]

@@ -24,13 +24,17 @@ def default_model() -> StanceModel:
 
 
 @overload
-def classify(texts: str, *, n_jobs: int | None = None) -> Prediction: ...
+def classify(texts: str, *, n_jobs: int | None = None, on_error: str = "raise") -> Prediction: ...
 @overload
-def classify(texts: Iterable[str], *, n_jobs: int | None = None) -> list[Prediction]: ...
+def classify(texts: Iterable[str], *, n_jobs: int | None = None, on_error: str = "raise") -> list[Prediction]: ...
 
 
-def classify(texts, *, n_jobs=None):
+def classify(texts, *, n_jobs=None, on_error="raise"):
     """Classify one statement (a ``Prediction``) or many (a list, same order) with the default model.
+
+    ``n_jobs`` and ``on_error`` (``"raise"``, ``"skip"`` or ``"neutral"``, for
+    empty or whitespace-only statements), the input cases and the errors are
+    as for :meth:`StanceModel.classify`.
 
     Examples
     --------
@@ -38,4 +42,4 @@ def classify(texts, *, n_jobs=None):
     >>> stance.classify("There will be consequences for anyone who helps Moscow evade sanctions.").label
     'pressuring'
     """
-    return default_model().classify(texts, n_jobs=n_jobs)
+    return default_model().classify(texts, n_jobs=n_jobs, on_error=on_error)

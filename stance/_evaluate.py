@@ -231,7 +231,7 @@ def evaluate(
         _check_int("errors", errors, 0)
     _check_int("seed", seed, 0)
     _check_int("resamples", resamples, 1)
-    texts, truth = read_labelled(data)
+    texts, truth = read_labelled(data, model.labels)  # a label the model does not know names its row
     unknown = sorted(set(truth) - set(model.labels))
     if unknown:
         raise StanceError(

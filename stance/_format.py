@@ -21,11 +21,17 @@ still read.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import shutil
+import stat
+import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from tokenize import TokenError
 from typing import Any
 
 import numpy as np
@@ -74,16 +80,76 @@ def save_model(model: StanceModel, path: str | os.PathLike[str]) -> None:
                 fh.flush()
                 os.fsync(fh.fileno())
         os.chmod(tmp, 0o755)
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-            os.replace(target, old / "model")
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old)
+        _swap_into_place(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+# Putting a finished model in place (the save protocol).
+#
+# 1. Every file is written and fsync'ed into a fresh sibling directory (unique
+#    name from mkdtemp), so writers never share a directory.
+# 2. Under an exclusive lock on the parent directory (flock; serialises savers
+#    in every process on this machine), the new directory replaces the target:
+#    - no target yet: one rename;
+#    - on Linux, renameat2(RENAME_EXCHANGE) swaps the two directories in one
+#      atomic step, and the temporary name, now holding the old model, is
+#      removed;
+#    - elsewhere (or on a file system without exchange): the old model is
+#      renamed aside, the new one renamed in, the old one removed. A crash
+#      between these two renames leaves the old model complete under the
+#      ``.NAME.old.*`` sibling.
+# The target is only ever a whole directory from one save: two processes
+# saving at once end with one of the two models, never a mix, and a crash
+# before step 2 leaves the previous model untouched.
+def _swap_into_place(tmp: Path, target: Path) -> None:
+    with _locked(target.parent):
+        if not target.exists():
+            os.replace(tmp, target)
+        elif _exchange(tmp, target):
+            shutil.rmtree(tmp)  # now the previous model
+        else:
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            os.replace(target, old / "model")
+            os.replace(tmp, target)
+            shutil.rmtree(old)
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``directory`` (no lock file is left behind; none where flock is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: os.replace refuses to replace a directory, so savers cannot interleave
+        yield
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap directories ``a`` and ``b`` (Linux ``renameat2``); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -93,22 +159,90 @@ def _write(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def _read_json(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
+            return json.load(fh, parse_constant=_no_constant)
     except FileNotFoundError:
         raise ModelFormatError(f"{path}: missing; is this a stance model directory?") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except IsADirectoryError:
+        raise ModelFormatError(f"{path}: is a directory; expected a JSON file") from None
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError, NaN/Infinity
         raise ModelFormatError(f"{path}: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ModelFormatError(f"{path}: not valid JSON: nested too deeply") from None
+
+
+def check_regular_files(root: Path) -> None:
+    """Refuse a model directory whose files are symbolic links or not regular files.
+
+    A link could point outside the directory, and a FIFO or device (``/dev/zero``)
+    would make the reader hang or fill memory. Missing files are left to the
+    readers, which name them.
+    """
+    for name in ("model.json", "vocabulary.json", *(f"{a}.npy" for a in ARRAYS)):
+        try:
+            mode = os.lstat(root / name).st_mode
+        except FileNotFoundError:
+            continue
+        if stat.S_ISLNK(mode):
+            raise ModelFormatError(f"{root / name}: is a symbolic link; a model directory holds regular files only")
+        if stat.S_ISDIR(mode):
+            continue  # named by the reader
+        if not stat.S_ISREG(mode):
+            raise ModelFormatError(f"{root / name}: not a regular file (a FIFO, socket or device)")
+
+
+def check_npy_header(path: Path) -> None:
+    """Refuse ``path`` unless its ``.npy`` header declares plain little-endian float64 data filling the file.
+
+    Read before ``np.load``, so that a header declaring a huge shape cannot make
+    the loader allocate memory the file does not hold, a truncated array or
+    trailing bytes are named as such, and no object array (a pickle) is opened.
+    """
+    from numpy.lib import format as npy
+
+    try:
+        with open(path, "rb") as fh:
+            version = npy.read_magic(fh)
+            if version not in ((1, 0), (2, 0)):
+                raise ValueError(f"unsupported .npy version {version}")
+            read_header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+            shape, _, dtype = read_header(fh, max_header_size=10_000)  # parsed by ast.literal_eval
+            offset = fh.tell()
+    except FileNotFoundError:
+        raise ModelFormatError(f"{path}: missing") from None
+    except IsADirectoryError:
+        raise ModelFormatError(f"{path}: is a directory; expected a .npy file") from None
+    except (ValueError, OSError, EOFError, SyntaxError, TokenError, RecursionError) as exc:
+        # numpy parses the header dict with ast.literal_eval (and tokenize for old headers): no code runs
+        raise ModelFormatError(f"{path}: not a plain .npy array: {exc}") from None
+    if dtype.hasobject:
+        raise ModelFormatError(f"{path}: holds Python objects (a pickle); refused, a model holds float64 arrays only")
+    if dtype != np.dtype("<f8"):
+        raise ModelFormatError(f"{path}: expected float64 values, found {dtype}")
+    size = 8
+    for dim in shape:
+        size *= dim
+    actual = path.stat().st_size - offset
+    if actual != size:
+        what = "truncated" if actual < size else "has trailing bytes"
+        raise ModelFormatError(
+            f"{path}: {what}: the header declares shape {shape} ({size} bytes), found {actual} bytes"
+        )
 
 
 def _read_array(path: Path) -> np.ndarray:
+    check_npy_header(path)
     try:
         arr = np.load(path, allow_pickle=False)
     except FileNotFoundError:
         raise ModelFormatError(f"{path}: missing") from None
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, EOFError) as exc:
         raise ModelFormatError(f"{path}: not a plain .npy array: {exc}") from None
     if arr.dtype != np.float64:
         raise ModelFormatError(f"{path}: expected float64 values, found {arr.dtype}")
@@ -129,6 +263,7 @@ def load_model(path: str | os.PathLike[str]) -> StanceModel:
     root = Path(path)
     if not root.is_dir():
         raise ModelFormatError(f"{root}: not a directory; a stance model is a directory with model.json")
+    check_regular_files(root)
     header_path = root / "model.json"
     header = _read_json(header_path)
     if not isinstance(header, dict) or header.get("format") != FORMAT:

@@ -9,7 +9,9 @@ from typing import Any, overload
 
 import numpy as np
 
+from ._inputs import apply_policy, blank_error, check_on_error, checked_lists, is_blank, unscored
 from ._labels import Prediction
+from ._long import LONG_TEXT, can_window, windowed_counts
 from ._text import check_settings, make_analyzer
 
 #: Up to this many statements, a batch is scored statement by statement.
@@ -158,10 +160,21 @@ class StanceModel:
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, shape ``(len(texts), len(labels))``, for a list of strings."""
+        long = []
+        if texts and max(map(len, texts)) > LONG_TEXT:
+            # very long statements are counted window by window (bounded memory), the rest as a batch
+            long = [i for i, t in enumerate(texts) if len(t) > LONG_TEXT]
+            original, texts = texts, list(texts)
+            for i in long:
+                texts[i] = ""
         if len(texts) > BLOCK_SIZE:
             blocks = [self._block_proba(texts[i : i + BLOCK_SIZE]) for i in range(0, len(texts), BLOCK_SIZE)]
-            return np.concatenate(blocks)
-        return self._block_proba(texts)
+            proba = np.concatenate(blocks)
+        else:
+            proba = self._block_proba(texts)
+        for i in long:
+            proba[i] = self._proba_one(original[i])
+        return proba
 
     def _block_proba(self, texts: Sequence[str]) -> np.ndarray:
         n = len(texts)
@@ -192,7 +205,10 @@ class StanceModel:
         """
         parts = []
         for block in self.blocks:
-            counter = block.analyzer.counts(text)
+            if len(text) > LONG_TEXT and can_window(block.analyzer):
+                counter = windowed_counts(block.analyzer, text)
+            else:
+                counter = block.analyzer.counts(text)
             if not counter:
                 continue
             k = len(counter)
@@ -237,6 +253,14 @@ class StanceModel:
             return [self._predict_one(t) for t in texts]
         return self._from_proba(texts, self.predict_proba(texts))
 
+    def _one(self, text: str, on_error: str, position: int | None) -> Prediction | None:
+        """One statement under the ``on_error`` policy."""
+        if is_blank(text):
+            if on_error == "raise":
+                raise blank_error(position)
+            return None if on_error == "skip" else unscored(text, self._labels)
+        return self._predict_one(text)
+
     def _from_proba(self, texts: Sequence[str], proba: np.ndarray) -> list[Prediction]:
         labels = self._labels
         best = proba.argmax(axis=1).tolist()
@@ -256,61 +280,119 @@ class StanceModel:
 
     # ------------------------------------------------------------------ public
     @overload
-    def classify(self, texts: str, *, n_jobs: int | None = None) -> Prediction: ...
+    def classify(self, texts: str, *, n_jobs: int | None = None, on_error: str = "raise") -> Prediction: ...
     @overload
-    def classify(self, texts: Iterable[str], *, n_jobs: int | None = None) -> list[Prediction]: ...
+    def classify(
+        self, texts: Iterable[str], *, n_jobs: int | None = None, on_error: str = "raise"
+    ) -> list[Prediction]: ...
 
-    def classify(self, texts, *, n_jobs=None):
+    def classify(self, texts, *, n_jobs=None, on_error="raise"):
         """Classify one statement or many.
 
         Parameters
         ----------
         texts : str or iterable of str
-            One statement, or any iterable of statements (list, generator,
-            pandas Series, ...), consumed in chunks.
+            One statement, or any iterable of statements (list, tuple,
+            generator, pandas Series, ...), consumed in chunks. A mapping is
+            refused (its keys are not a batch of statements).
         n_jobs : int, optional
             Worker processes for large batches (``-1``: all cores). Batches
             smaller than ``stance._batch.PARALLEL_MIN_BATCH`` always run in
             this process.
+        on_error : {"raise", "skip", "neutral"}
+            What to do with an empty or whitespace-only statement: raise
+            ``ValueError`` naming its position (the default); ``"skip"``: put
+            ``None`` at its position, so the result keeps the input's length
+            and order and the skipped positions are those holding ``None``
+            (for a single statement, return ``None``); ``"neutral"``: give a
+            :class:`Prediction` with label ``"neutral"``, scores 1.0 neutral
+            and 0.0 the others, and ``scored`` False, an ``UnscoredPrediction`` (needs a model with a
+            ``"neutral"`` label).
 
         Returns
         -------
-        Prediction, or list of Prediction in input order for an iterable.
+        Prediction, or list of Prediction in input order for an iterable
+        (with ``None`` at skipped positions under ``on_error="skip"``).
+
+        Raises
+        ------
+        TypeError
+            If ``texts`` is not a string or an iterable, is ``bytes`` or a
+            mapping, or if a statement is not a ``str`` (``None``, a number,
+            NaN, ``bytes``, ...): the message names the position. Whatever
+            ``on_error`` says.
+        ValueError
+            For a blank statement under ``on_error="raise"``, naming its
+            position; for a wrong ``on_error`` or ``n_jobs`` value.
+
+        Notes
+        -----
+        Every input case:
+
+        =====================================  ============================================
+        input                                  outcome
+        =====================================  ============================================
+        ``None``, ``3``, ``2.5``, ``b"..."``   ``TypeError`` (not a string or iterable)
+        a ``dict`` (any mapping)               ``TypeError``
+        a batch holding a non-``str``          ``TypeError`` naming the position
+        (``None``, a number, ``bytes``)
+        NaN (e.g. a missing pandas value)      ``TypeError`` naming the position (a float)
+        ``""`` or whitespace only              per ``on_error``: ``ValueError`` naming the
+        (``"  "``, ``"\\n\\t"``, ``"\\u3000"``)  position / ``None`` / unscored neutral
+        text empty after tokenisation          classified (the model's prior, as
+        (``"!!!"``, stop words only, ``"a"``)  scikit-learn gives it)
+        control characters, lone surrogates,   classified like any text (non-word
+        right-to-left, CJK, emoji              characters separate tokens)
+        very long text (e.g. 10 MB)            classified exactly, read in windows of
+                                               ``stance._long.WINDOW`` characters
+        =====================================  ============================================
         """
         if n_jobs is not None:
             from ._batch import effective_jobs
 
             effective_jobs(n_jobs)  # checks it, whatever the batch size
+        if on_error != "raise":
+            check_on_error(on_error, self._labels)
         if isinstance(texts, str):
+            if not texts or texts.isspace():
+                return self._one(texts, on_error, None)
             return self._predict_one(texts)
         if type(texts) in (list, tuple) and len(texts) <= SMALL_BATCH and set(map(type, texts)) <= _STR:
-            return [self._predict_one(t) for t in texts]  # a few statements: skip the streaming set-up
+            # a few statements: skip the streaming set-up
+            return [self._one(t, on_error, i) for i, t in enumerate(texts)]
         out: list[Prediction] = []
-        for predictions in self._prediction_lists(texts, n_jobs=n_jobs, chunk_size=CHUNK_SIZE):
+        for predictions in self._prediction_lists(texts, n_jobs=n_jobs, chunk_size=CHUNK_SIZE, on_error=on_error):
             out.extend(predictions)
         return out
 
     def iter_classify(
-        self, texts: Iterable[str], *, n_jobs: int | None = None, chunk_size: int = CHUNK_SIZE
-    ) -> Iterator[Prediction]:
+        self, texts: Iterable[str], *, n_jobs: int | None = None, chunk_size: int = CHUNK_SIZE, on_error: str = "raise"
+    ) -> Iterator[Prediction | None]:
         """Yield one :class:`Prediction` per statement, streaming ``texts`` in chunks.
 
         Memory stays flat however long ``texts`` is: at most a few chunks are
-        held at once (a few tasks per worker with ``n_jobs``).
+        held at once (a few tasks per worker with ``n_jobs``). ``on_error`` and
+        the input cases are as for :meth:`classify`; under ``"skip"`` a blank
+        statement yields ``None``, so the output stays aligned with the input.
         """
-        for predictions in self._prediction_lists(texts, n_jobs=n_jobs, chunk_size=chunk_size):
+        if on_error != "raise":
+            check_on_error(on_error, self._labels)
+        for predictions in self._prediction_lists(texts, n_jobs=n_jobs, chunk_size=chunk_size, on_error=on_error):
             yield from predictions
 
     def _prediction_lists(
-        self, texts: Iterable[str], *, n_jobs: int | None, chunk_size: int
+        self, texts: Iterable[str], *, n_jobs: int | None, chunk_size: int, on_error: str = "raise"
     ) -> Iterator[list[Prediction]]:
         from ._batch import effective_jobs, iter_chunks, parallel_predictions
 
-        if isinstance(texts, (str, bytes)) or not isinstance(texts, Iterable):
-            raise TypeError(f"texts must be a string or an iterable of strings, found {type(texts).__name__}")
+        if isinstance(texts, (str, bytes, bytearray, Mapping)) or not isinstance(texts, Iterable):
+            raise TypeError(
+                f"texts must be a string or an iterable of strings (list, tuple, generator, Series), "
+                f"found {type(texts).__name__}"
+            )
         if effective_jobs(n_jobs) > 1:
-            return parallel_predictions(self, texts, n_jobs)
-        return map(self._predictions, iter_chunks(texts, chunk_size))
+            return apply_policy(parallel_predictions(self, texts, n_jobs), on_error, self._labels)
+        return checked_lists(iter_chunks(texts, chunk_size), self._predictions, on_error, self._labels)
 
     def save(self, path) -> None:
         """Write the model to directory ``path`` (JSON + ``.npy``), atomically."""

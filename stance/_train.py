@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from ._data import read_labelled
+from ._data import read_training
 from ._model import StanceModel
 
 CV_FOLDS = 5
@@ -43,6 +43,7 @@ def train(
     eval_data: Any = None,
     n_jobs: int | None = None,
     cache: str | os.PathLike[str] | None = None,
+    label_set: Sequence[str] | None = None,
     **params: Any,
 ) -> StanceModel:
     """Train a stance model on labelled statements.
@@ -70,6 +71,10 @@ def train(
         A directory where the search caches fitted vectorizers
         (``joblib.Memory``); a rerun with the same data reuses them. By default
         a temporary directory, removed afterwards.
+    label_set : sequence of str, optional
+        The labels allowed in ``data``; a row with another label raises
+        ``DataError`` naming it. Without it, data that uses two or more of the
+        stance labels may use only those. Data with a single label is refused.
     **params
         Settings of :class:`StanceEstimator` (``C``, ``ngram_range``, ...),
         fixed during the search.
@@ -85,7 +90,7 @@ def train(
     from ._search import search as grid_search
     from ._sklearn import SKLEARN_VERSION
 
-    texts, labels = read_labelled(data)
+    texts, labels = read_training(data, label_set)
     estimator = StanceEstimator(**params)
     training: dict[str, Any] = {"n_statements": len(texts), "data_sha256": data_hash(texts, labels)}
     training["label_counts"] = {label: labels.count(label) for label in sorted(set(labels))}

@@ -50,6 +50,8 @@ def test_classify_input_files(tmp_path, model, corpus_rows, suffix):
     out = tmp_path / "out.jsonl"
     assert main(["classify", "--input", str(path), "--output", str(out)]) == 0
     got = [json.loads(line) for line in out.read_text().splitlines()]
+    first = 2 if suffix == ".csv" else 1  # after the CSV header
+    assert [row.pop("line") for row in got] == list(range(first, first + len(texts)))
     assert got == [p.to_dict() for p in model.classify(texts)]
 
 
@@ -139,12 +141,14 @@ def test_non_utf8_input_names_the_line(tmp_path, capsys):
 def test_classify_reads_standard_input(model):
     texts = ["We oppose unilateral sanctions.", "", "Sanctions must be tightened."]
     run = subprocess.run(
-        [sys.executable, "-m", "stance._cli", "classify", "--input", "-"],
+        [sys.executable, "-m", "stance._cli", "classify", "--input", "-", "--on-error", "neutral"],
         input="\n".join(texts) + "\n",
         capture_output=True,
         text=True,
         check=True,
     )
     got = [json.loads(line) for line in run.stdout.splitlines()]
-    assert got == [p.to_dict() for p in model.classify(texts)]
+    assert [row.pop("line") for row in got] == [1, 2, 3]
+    assert got == [p.to_dict() for p in model.classify(texts, on_error="neutral")]
+    assert got[1]["scored"] is False
     assert run.stderr == ""
