@@ -156,8 +156,8 @@ def components(model, single: Path, n: int) -> dict:
     texts = pq.read_table(single, columns=["text"]).column("text").to_pylist()[:n]
     read = time.perf_counter() - t0
     model.predict_proba(texts[:2_000])  # builds the analyzers' tables, once per process
-    # one analyzer, or one per block of features in models that have blocks
-    analyzers = [block.analyzer for block in model.blocks] if hasattr(model, "blocks") else [model.analyzer]
+    # one analyzer per block of features
+    analyzers = [block.analyzer for block in model.blocks]
     t0 = time.perf_counter()
     for i in range(0, n, 1_024):
         for analyzer in analyzers:

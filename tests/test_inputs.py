@@ -139,7 +139,7 @@ def test_very_long_text_is_counted_exactly_in_windows(model, sklearn_pipeline):
     seps = np.array([" ", ", ", ". ", "\n", "-", "'s "])
     text = "".join(w + s for w, s in zip(rng.choice(words, 60_000), rng.choice(seps, 60_000)))
     assert len(text) > _long.LONG_TEXT
-    assert _long.windowed_counts(model.analyzer, text, size=5_000) == model.analyzer.counts(text)
+    assert _long.windowed_counts(model.blocks[0].analyzer, text, size=5_000) == model.blocks[0].analyzer.counts(text)
     ours = np.array(list(model.classify(text).scores.values()))
     np.testing.assert_allclose(ours, sklearn_pipeline.predict_proba([text])[0], rtol=0, atol=1e-9)
     batch = model.classify([text, PRESSURE] * 3)  # long statements inside a batch: same figures
@@ -158,7 +158,7 @@ def test_very_long_text_is_counted_exactly_in_windows(model, sklearn_pipeline):
 )
 def test_windows_match_whole_text(model, text):
     assert "".join(_long.windows(text, 1_000)) == text
-    assert _long.windowed_counts(model.analyzer, text, size=1_000) == model.analyzer.counts(text)
+    assert _long.windowed_counts(model.blocks[0].analyzer, text, size=1_000) == model.blocks[0].analyzer.counts(text)
 
 
 def test_ten_megabyte_statement_is_classified(model):

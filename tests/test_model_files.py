@@ -111,13 +111,18 @@ CORRUPTIONS = [
     ("labels duplicated", lambda p: _header(p, labels=["a", "a", "b"]), r"duplicates"),
     ("labels not strings", lambda p: _header(p, labels=[1, 2, 3]), r"'labels' must be a list"),
     ("more labels than rows", lambda p: _header(p, labels=["a", "b", "c", "d"]), r"expected shape"),
-    ("settings missing", lambda p: _header(p, vectorizer={"ngram_range": [1, 2]}), r"missing vectorizer settings"),
+    ("settings missing", lambda p: _header(p, features=[{"ngram_range": [1, 2]}]), r"missing vectorizer settings"),
+    ("features not a list", lambda p: _header(p, features={"analyzer": "word"}), r"'features' must be a non-empty"),
+    ("no feature blocks", lambda p: _header(p, features=[]), r"'features' must be a non-empty"),
+    ("unknown analyzer", lambda p: _block(p, analyzer="sentencepiece"), r"setting 'analyzer' must be one of"),
+    ("block size not a count", lambda p: _block(p, n_features="many"), r"needs 'n_features', a count"),
+    ("block sizes past the vocabulary", lambda p: _block(p, n_features=10**9), r"the blocks .* add up to"),
     ("metadata not an object", lambda p: _header(p, metadata=[1]), r"'metadata' must be an object"),
     ("NaN in JSON", lambda p: (p / "model.json").write_text('{"format": NaN}'), r"model\.json: not valid JSON"),
     ("deeply nested JSON", lambda p: (p / "model.json").write_text("[" * 100_000), r"model\.json: not valid JSON"),
     ("JSON not UTF-8", lambda p: (p / "vocabulary.json").write_bytes(b'["\xff"]'), r"vocabulary\.json: not valid"),
-    ("vocabulary points past weights", lambda p: _vocab(p, lambda v: [*v, "extra term"]), r"expected shape"),
-    ("vocabulary too short", lambda p: _vocab(p, lambda v: v[:-1]), r"expected shape"),
+    ("vocabulary points past weights", lambda p: _vocab(p, lambda v: [*v, "extra term"]), r"blocks .* add up to"),
+    ("vocabulary too short", lambda p: _vocab(p, lambda v: v[:-1]), r"blocks .* add up to"),
     ("vocabulary not strings", lambda p: _vocab(p, lambda v: [len(t) for t in v]), r"array of strings"),
     ("vocabulary duplicates", lambda p: _vocab(p, lambda v: [v[0], *v[:-1]]), r"not unique"),
     ("vocabulary an object", lambda p: _vocab(p, lambda v: {t: i for i, t in enumerate(v)}), r"array of strings"),
@@ -126,6 +131,12 @@ CORRUPTIONS = [
     ("symlink to a device", lambda p: _replace(p, "model.json", os.symlink, "/dev/zero"), r"symbolic link"),
     ("FIFO instead of a file", lambda p: _replace(p, "vocabulary.json", lambda _, q: os.mkfifo(q)), r"regular file"),
 ]
+
+
+def _block(path, **changes):
+    header = json.loads((path / "model.json").read_text())
+    header["features"][0].update(changes)
+    (path / "model.json").write_text(json.dumps(header))
 
 
 def _replace(path, name, make, source=None):
