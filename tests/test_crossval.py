@@ -100,13 +100,13 @@ def test_group_column_read_from_a_file(tmp_path, small_rows):
 
 def test_search_inside_each_fold(small_rows):
     rows = _ungrouped(small_rows[::2])
-    fixed = {"ngram_range": (1, 1), "min_df": 1, "sublinear_tf": True}
+    fixed = {"ngram_range": (1, 1), "min_df": 1, "sublinear_tf": True, "char_ngram_range": None, "class_weight": None}
     cv = stance.cross_validate(rows, 2, search=True, **fixed)
     assert cv.search
     for fold in cv.folds:
-        assert fold.search["grid"] == {"C": RECIPE_GRID["C"]}  # the fixed settings are not searched
+        assert fold.search["grid"] == [{"C": grid["C"]} for grid in RECIPE_GRID]  # the fixed settings are not searched
         assert fold.params["C"] == fold.search["best_params"]["C"]
-        assert {k: fold.params[k] for k in fixed} == {"ngram_range": [1, 1], "min_df": 1, "sublinear_tf": True}
+        assert {k: fold.params[k] for k in fixed} == {**fixed, "ngram_range": [1, 1]}
     plain = stance.cross_validate(rows, 2, **fixed)
     assert [f.search for f in plain.folds] == [None, None]
     assert [f.test_index for f in plain.folds] == [f.test_index for f in cv.folds]
