@@ -4,6 +4,7 @@ from ._corpus import load_corpus
 from ._default import classify, default_model
 from ._errors import StanceError
 from ._evaluate import Report, evaluate
+from ._explain import Explanation
 from ._format import load_model
 from ._labels import LABELS, Prediction
 from ._model import StanceModel
@@ -13,6 +14,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "LABELS",
+    "Explanation",
     "Prediction",
     "Report",
     "StanceError",

@@ -19,7 +19,8 @@ EPILOG = {
   stance classify "There will be consequences for sanctions evasion."
   stance classify --input quotes.txt --output labelled.jsonl --jobs -1
   cat quotes.txt | stance classify --input - > labelled.jsonl
-  stance classify --input articles.csv --column quote --output labelled.csv""",
+  stance classify --input articles.csv --column quote --output labelled.csv
+  stance classify --explain "We firmly oppose unilateral sanctions." """,
     "train": """examples:
   stance train --data my_quotes.jsonl --out models/mine
   stance train --data my_quotes.csv --out models/mine --search --eval held_out.csv""",
@@ -84,6 +85,13 @@ def cmd_classify(args: argparse.Namespace) -> int:
     if bool(args.texts) == bool(args.input):
         raise _Usage("give either statements or --input FILE, not both and not neither")
     model = _model(args.model)
+    if args.explain:
+        if not args.texts:
+            raise _Usage("--explain works with statements given as arguments, not with --input")
+        for text in args.texts:
+            e = model.explain(text, top=args.top)
+            print(json.dumps(e.to_dict(), ensure_ascii=False) if args.json else str(e))
+        return 0
     if args.texts:
         for p in model.classify(args.texts):
             print(json.dumps(p.to_dict(), ensure_ascii=False) if args.json else _line(p))
@@ -168,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--model", metavar="DIR", help="a saved model directory (default: the shipped model)")
     c.add_argument("--json", action="store_true", help="print statements given as arguments as JSON lines")
+    c.add_argument("--explain", action="store_true", help="show the n-grams that push toward or away from each label")
+    c.add_argument("--top", type=int, default=5, metavar="N", help="n-grams listed per label and direction (--explain)")
     c.set_defaults(run=cmd_classify)
 
     t = command("train", "Train a model on labelled statements and save it.")

@@ -127,18 +127,30 @@ class StanceModel:
             decision[:, c] += intercept
         return self._probabilities(decision)
 
+    def _tfidf_one(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Feature indices and normalised tf-idf values of one statement; ``None`` if it has no known term.
+
+        The one place that turns a statement into its feature vector: scoring
+        (:meth:`_proba_one`) and :meth:`explain` both use it.
+        """
+        counter = self.analyzer.counts(text)
+        if not counter:
+            return None
+        k = len(counter)
+        features = np.fromiter(counter.keys(), dtype=np.intp, count=k)
+        weights = self._weights(np.fromiter(counter.values(), dtype=np.float64, count=k), features)
+        norm = self.settings["norm"]
+        if norm == "l2":
+            weights = weights / math.sqrt(weights @ weights)
+        elif norm == "l1":
+            weights = weights / np.abs(weights).sum()
+        return features, weights
+
     def _proba_one(self, text: str) -> list[float]:
         """Probabilities of one statement: the batch arithmetic without the batch set-up."""
-        counter = self.analyzer.counts(text)
-        if counter:
-            k = len(counter)
-            features = np.fromiter(counter.keys(), dtype=np.intp, count=k)
-            weights = self._weights(np.fromiter(counter.values(), dtype=np.float64, count=k), features)
-            norm = self.settings["norm"]
-            if norm == "l2":
-                weights = weights / math.sqrt(weights @ weights)
-            elif norm == "l1":
-                weights = weights / np.abs(weights).sum()
+        vector = self._tfidf_one(text)
+        if vector is not None:
+            features, weights = vector
             decision = (weights @ self._coef_by_feature.take(features, axis=0) + self.intercept).tolist()
         else:
             decision = self.intercept.tolist()
@@ -234,6 +246,15 @@ class StanceModel:
         if effective_jobs(n_jobs) > 1:
             return parallel_predictions(self, texts, n_jobs)
         return map(self._predictions, iter_chunks(texts, chunk_size))
+
+    def explain(self, text: str, top: int = 5):
+        """Why the model labels ``text`` as it does: each n-gram's weight toward each label.
+
+        See :func:`stance._explain.explain`; returns an :class:`stance.Explanation`.
+        """
+        from ._explain import explain
+
+        return explain(self, text, top=top)
 
     def save(self, path) -> None:
         """Write the model to directory ``path`` (JSON + ``.npy``), atomically."""
