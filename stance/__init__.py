@@ -5,6 +5,7 @@ from ._default import classify, default_model
 from ._errors import StanceError
 from ._evaluate import Report, evaluate
 from ._explain import Explanation
+from ._extract import Statement, extract_statements
 from ._format import load_model
 from ._labels import LABELS, Prediction
 from ._model import StanceModel
@@ -19,9 +20,11 @@ __all__ = [
     "Report",
     "StanceError",
     "StanceModel",
+    "Statement",
     "classify",
     "default_model",
     "evaluate",
+    "extract_statements",
     "load_corpus",
     "load_model",
     "train",
