@@ -1,5 +1,6 @@
 """stance: is a statement in the news pressuring, resisting or neutral toward sanctions?"""
 
+from ._article import ArticleReport, classify_article
 from ._corpus import load_corpus
 from ._default import classify, default_model
 from ._errors import StanceError
@@ -14,6 +15,7 @@ from ._train import train
 __version__ = "0.1.0"
 
 __all__ = [
+    "ArticleReport",
     "LABELS",
     "Explanation",
     "Prediction",
@@ -22,6 +24,7 @@ __all__ = [
     "StanceModel",
     "Statement",
     "classify",
+    "classify_article",
     "default_model",
     "evaluate",
     "extract_statements",

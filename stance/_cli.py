@@ -24,6 +24,10 @@ EPILOG = {
     "train": """examples:
   stance train --data my_quotes.jsonl --out models/mine
   stance train --data my_quotes.csv --out models/mine --search --eval held_out.csv""",
+    "article": """examples:
+  stance article ../shared/seeds/000_7449d0669434d535.txt
+  stance article news/*.txt --json > reports.jsonl
+  curl -s https://example.org/story.txt | stance article -""",
     "evaluate": """examples:
   stance evaluate                                   # shipped model on the shipped test split
   stance evaluate --model models/mine --data held_out.jsonl --json""",
@@ -143,6 +147,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_article(args: argparse.Namespace) -> int:
+    from ._article import classify_article
+
+    model = _model(args.model)
+    for i, name in enumerate(args.files):
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+        report = classify_article(text, model, min_words=args.min_words, source="<stdin>" if name == "-" else name)
+        print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else ("\n" * (i > 0)) + str(report))
+    return 0
+
+
 class _Usage(Exception):
     pass
 
@@ -187,6 +202,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--eval", metavar="FILE", help="held-out labelled statements to score and record in the model")
     t.add_argument("--jobs", type=int, default=None, metavar="N", help="parallel jobs for --search")
     t.set_defaults(run=cmd_train)
+
+    a = command("article", "Extract the attributed statements of news articles and classify them.")
+    a.add_argument("files", nargs="+", metavar="FILE", help="articles as plain text (UTF-8); - reads stdin")
+    a.add_argument("--json", action="store_true", help="one JSON object per article")
+    a.add_argument("--min-words", type=int, default=5, metavar="N", help="shortest statement kept (default: 5)")
+    a.add_argument("--model", metavar="DIR", help="a saved model directory (default: the shipped model)")
+    a.set_defaults(run=cmd_article)
 
     e = command("evaluate", "Score a model on labelled statements.")
     e.add_argument("--model", metavar="DIR", help="a saved model directory (default: the shipped model)")
