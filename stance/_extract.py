@@ -29,7 +29,7 @@ _REPORT = re.compile(
 _AUX = re.compile(r"(?:\s+(?:has|have|had|also|repeatedly|later|again|then|previously|publicly|once|had\s+been))+\s*$")
 _AFTER = re.compile(r"[\s,]*(?:(?P<subj>[^\s,][^,]{0,80}?)\s+)?(?P<verb>" + _VERB.pattern[2:-2] + r")\b(?P<rest>[^;]*)")
 # After a reporting verb: an optional object ("told CNN"), an optional time ("on Sunday"), an optional "that".
-_TOLD = re.compile(r"\s*(?:reporters|journalists|(?:the\s+)?[A-Z][\w.’']*)")
+_TOLD = re.compile(r"\s*(?:reporters|journalists|(?:the\s+)?[A-Z][\w.’']*)?")
 _OBJECT = re.compile(r"\s*(?:(?:on|last|this|earlier|in\s+a\s+statement)(?:\s+[A-Z]?\w+)?,?\s+)?(?P<that>that\s+)?")
 _TAIL_ATTRIBUTION = re.compile(
     r",\s+(?P<subj>[^,]{2,80}?)\s+(?:has\s+|have\s+|had\s+)?(?:said|says|say|told\s+\w+|added|warned|stressed|noted)"
@@ -344,11 +344,12 @@ class _Extractor:
                 continue
             cs = s + obj.end()
             tail = _TAIL_ATTRIBUTION.search(m, cs, e)
-            if n_words(m[cs : s + tail.start() if tail else e]) < max(self.min_words, 3):
+            ce = tail.start() if tail else e
+            if n_words(m[cs:ce]) < max(self.min_words, 3):
                 continue
             found, speaker = self._subject_before(sentence, s, v)
             if found:
-                return self._reported_clause(cs, s + tail.start() if tail else e, speaker, s + v.start())
+                return self._reported_clause(cs, ce, speaker, s + v.start())
         for pattern in (_TAIL_ATTRIBUTION, _ACCORDING):
             hit = pattern.search(sentence)
             if hit:

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st_
 
 import stance
 from stance import Statement, extract_statements
@@ -248,6 +250,7 @@ def test_reported_speech():
         "According to Chinese media, the leaders will discuss settlements in their own currencies.\n"
         "Chinese companies may be cut off from American equipment, Commerce Secretary Gina Raimondo said last week.\n"
         "Beijing has not sold weapons to Russia, according to Kirby.\n"
+        "The State Department warned Russia on Thursday that ties with China would not help, the department said.\n"
     )
     got = extract_statements(article)
     assert [(st.kind, st.speaker, st.text) for st in got] == [
@@ -256,6 +259,7 @@ def test_reported_speech():
         ("reported", None, "the leaders will discuss settlements in their own currencies"),
         ("reported", "Gina Raimondo", "Chinese companies may be cut off from American equipment"),
         ("reported", "John Kirby", "Beijing has not sold weapons to Russia"),
+        ("reported", "State Department", "ties with China would not help"),
     ]
     for st in got:
         assert article[st.start : st.end] == st.text
@@ -304,3 +308,49 @@ def test_statement_record():
     with pytest.raises(AttributeError):
         st.text = "changed"
     assert stance.extract_statements is extract_statements
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st_.lists(
+        st_.sampled_from(
+            [
+                " ",
+                "\n",
+                "\n\n",
+                '"',
+                "“",
+                "”",
+                "«",
+                "»",
+                ",",
+                ".",
+                ":",
+                "he said",
+                "said",
+                " Zhao",
+                "Mr. Price",
+                "the spokesman",
+                "According to",
+                "Wang Yi",
+                "that",
+                "we will never accept sanctions",
+                "Read more",
+                "Related",
+                "U.S.",
+                "\u00a0",
+                "—",
+                "and added,",
+                "Support us!",
+                "donate",
+            ]
+        ),
+        max_size=60,
+    ).map("".join)
+)
+def test_any_text_gives_well_formed_statements(article):
+    for s in extract_statements(article, min_words=1):
+        assert 0 <= s.start <= s.end <= len(article)
+        span = article[s.start : s.end]
+        assert all(word in span for word in s.text.split())
+        assert s.kind in ("direct", "reported")
