@@ -7,6 +7,11 @@ import re
 from . import _lexicon as lx
 
 _RUN = re.compile(r"[A-Z][\w.'’-]*(?:\s+(?:(?:of|for)\s+)?[A-Z][\w.'’-]*)*")
+_SUBJECT_VERB = re.compile(
+    r"([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)\s+(?:(?:has|had|also)\s+)?(?:"
+    + "|".join(sorted(lx.QUOTE_VERBS, key=len, reverse=True))
+    + r")\b"
+)
 _NAME_TOKEN = re.compile(r"[A-Z][a-z\u00c0-\u024f'’-]*[a-z\u00c0-\u024f]\.?|[A-Z]\.")
 _STARTERS = frozenset("The A An On In At During After Before Ahead Moreover Nevertheless However Despite".split()) | {
     "Following",
@@ -63,9 +68,15 @@ class Speakers:
         self.roles: dict[str, set[str]] = {}
         self.persons: set[str] = set()
         self.history: list[tuple[int, str]] = []  # (position, speaker) of every statement so far
+        self.subjects: list[tuple[int, str]] = []  # (position, name) of people who said or did something
         for s, e in paragraphs:
             for run in _RUN.finditer(masked, s, e):
                 self._register(masked, run)
+        for s, e in paragraphs:  # "Lavrov slammed the US. “...,” he said": he is Lavrov
+            for m in _SUBJECT_VERB.finditer(masked, s, e):
+                name = person_name(m.group(1).split())
+                if name is not None:
+                    self.subjects.append((m.start(), self._full(name, m.start())))
 
     def _register(self, masked: str, run: re.Match) -> None:
         tokens = run.group().split()
@@ -95,9 +106,11 @@ class Speakers:
         return matches[0][1] if matches else short
 
     def _last_person(self, pos: int) -> str | None:
-        for _, name in reversed(self.history):
-            if name in self.persons:
-                return name
+        """The person a "he" or "she" at ``pos`` stands for: the last one who spoke or acted as a subject."""
+        spoke = [(p, n) for p, n in self.history if n in self.persons and p <= pos]
+        spoke += [(p, n) for p, n in self.subjects if p < pos]
+        if spoke:
+            return max(spoke)[1]
         earlier = [n for p, n in self.mentions if p < pos]
         return earlier[-1] if earlier else None
 
