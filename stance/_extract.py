@@ -247,7 +247,7 @@ class _Extractor:
     # ------------------------------------------------------------ direct quotes
     def _direct(self, q: _Quote, quotes, consumed, last_direct) -> Statement | None:
         a, m = self.article, self.masked
-        s0, s1 = self._sentence_of(q.start)
+        s0, _ = self._sentence_of(q.start)
         _, e1 = self._sentence_of(q.end - 1)
         pieces = list(q.pieces)
         speaker, found = None, False
