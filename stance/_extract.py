@@ -37,6 +37,9 @@ _TAIL_ATTRIBUTION = re.compile(
 )
 _ACCORDING_START = re.compile(r"^\s*According to (?P<subj>[^,]{2,60}),\s*")
 _ACCORDING = re.compile(r",?\s*\baccording to (?P<subj>[^,.]{2,60})[,.]?", re.IGNORECASE)
+# The end of the words before a quote that lead in to it: 'X said ..., adding, "' or 'Fried said — "'.
+_LEAD_IN_END = re.compile(r"\w[,:—–]\s*$|\w\s+[—–]\s*$")
+_LEAD_IN = re.compile(r"(?:,?\s*(?:and\s+)?(?:adding|saying|noting|warning|stressing)\b)?[\s,:—–]*$")
 _CLAUSE_BOUNDARY = re.compile(r"[,;:(—–]|\s-\s|\bthat\b")
 
 
@@ -234,11 +237,16 @@ class _Extractor:
                         out.append(st)
             else:
                 s, e = item
-                if any(
-                    q.start < e and s < q.end and n_words(self.article[q.start : q.end]) >= self.min_words
+                starts = [
+                    q.start
                     for q in quotes
-                ):
-                    continue
+                    if q.start < e and s < q.end and n_words(self.article[q.start : q.end]) >= self.min_words
+                ]
+                if starts:  # only what leads in to the quote: 'X said ..., adding, "..."'
+                    head = self.masked[s : min(starts)]
+                    if not _LEAD_IN_END.search(head):
+                        continue  # the quote is part of a clause: 'Zhao said Ukraine would "..."'
+                    e = s + len(_LEAD_IN.sub("", head))
                 st = self._reported(s, e)
                 if st is not None:
                     out.append(st)

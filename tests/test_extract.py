@@ -184,10 +184,10 @@ def test_seed_articles_recall_and_furniture():
     direct = sum(s["direct"] for s in scores.values())
     right = sum(s["direct_listed_with_speaker"] for s in scores.values())
     assert right / direct >= 0.9, scores
-    # reported speech is harder: at least 7 in 10 of the listed clauses, with their speaker
+    # reported speech is harder: at least 8 in 10 of the listed clauses, with their speaker
     reported = sum(s["reported"] for s in scores.values())
     assert reported == 21
-    assert sum(s["reported_found"] for s in scores.values()) / reported >= 0.7, scores
+    assert sum(s["reported_found"] for s in scores.values()) / reported >= 0.8, scores
 
 
 def test_seed_offsets_point_at_the_statements():
@@ -405,3 +405,20 @@ def test_pronoun_after_a_new_subject():
         "Later, Sergey Lavrov slammed the US. “We noted the destructive nature of these alliances,” he said.\n"
     )
     assert [st.speaker for st in extract_statements(article)] == ["Wang Yi", "Sergey Lavrov"]
+
+
+def test_reported_speech_leading_in_to_a_quote():
+    article = (
+        "Daniel Fried said the campaign had taken Washington to Seoul and Singapore, adding, "
+        "“we had consultations with China and will continue them.”\n"
+        "Sanctions have to be multilateral to work, Fried said — “They can work when the big economies agree.”\n"
+        "Zhao said Ukraine would “definitely be one of the main items on the agenda” of the meeting.\n"
+    )
+    got = [(st.kind, st.speaker, st.text) for st in extract_statements(article)]
+    assert got == [
+        ("reported", "Daniel Fried", "the campaign had taken Washington to Seoul and Singapore"),
+        ("direct", "Daniel Fried", "we had consultations with China and will continue them."),
+        ("reported", "Daniel Fried", "Sanctions have to be multilateral to work"),
+        ("direct", "Daniel Fried", "They can work when the big economies agree."),
+        ("direct", "Zhao", "definitely be one of the main items on the agenda"),
+    ]
