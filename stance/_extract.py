@@ -59,10 +59,12 @@ class Statement:
         "Mr Price"), a pronoun ("he said") or a definite role noun ("the
         spokesman said") is resolved to the fullest name the article gives that
         person ("John Kirby", "Ned Price"): a pronoun to the last named person
-        who spoke, a role noun to the last speaker or person introduced with that
-        role. An institution or a place that speaks ("the State Department
-        said") is named as the article gives it. ``None`` when the speaker is
-        unnamed ("officials said", "a spokesman said") or cannot be resolved.
+        who spoke or was the subject of a reporting verb ("Lavrov slammed the
+        US. '...,' he said"), a role noun to the last speaker or person
+        introduced with that role ("State Department spokesman Ned Price").
+        An institution or a place that speaks ("the State Department said") is
+        named as the article gives it. ``None`` when the speaker is unnamed
+        ("officials said", "a spokesman said") or cannot be resolved.
     start, end : int
         Character offsets into the article: ``article[start:end]`` contains the
         statement (for a split or multi-paragraph quote, all its parts).
