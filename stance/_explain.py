@@ -124,11 +124,7 @@ def explain(model: StanceModel, text: str, *, top: int = 5) -> Explanation:
     if top < 0:
         raise ValueError(f"top must be 0 or more, found {top}")
     labels = model.labels
-    vector = model._tfidf_one(text)
-    if vector is None:
-        features, tfidf = np.empty(0, dtype=np.intp), np.empty(0)
-    else:
-        features, tfidf = vector
+    features, tfidf = model.tfidf(text)  # the one vector that scoring uses too
     # contributions[c, k]: weight of the statement's k-th feature toward row c of coef.
     contributions = model.coef.take(features, axis=1) * tfidf
     intercept = model.intercept

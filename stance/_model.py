@@ -127,31 +127,35 @@ class StanceModel:
             decision[:, c] += intercept
         return self._probabilities(decision)
 
-    def _tfidf_one(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """Feature indices and normalised tf-idf values of one statement; ``None`` if it has no known term.
+    def tfidf(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The features of one statement and their normalised tf-idf values.
 
-        The one place that turns a statement into its feature vector: scoring
-        (:meth:`_proba_one`) and :meth:`explain` both use it.
+        Returns ``(features, values)``: feature indices (into ``vocabulary``
+        and the columns of ``coef``) and the value of each, the row that the
+        scikit-learn vectorizer gives for ``text``, without its zeros (both
+        empty if ``text`` has no known term). The decision values are
+        ``values @ coef[:, features].T + intercept``. The one place that turns
+        a statement into its feature vector: :meth:`classify` of one statement
+        and :meth:`explain` both use it.
         """
         counter = self.analyzer.counts(text)
         if not counter:
-            return None
+            return np.empty(0, dtype=np.intp), np.empty(0)
         k = len(counter)
         features = np.fromiter(counter.keys(), dtype=np.intp, count=k)
-        weights = self._weights(np.fromiter(counter.values(), dtype=np.float64, count=k), features)
+        values = self._weights(np.fromiter(counter.values(), dtype=np.float64, count=k), features)
         norm = self.settings["norm"]
         if norm == "l2":
-            weights = weights / math.sqrt(weights @ weights)
+            values = values / math.sqrt(values @ values)
         elif norm == "l1":
-            weights = weights / np.abs(weights).sum()
-        return features, weights
+            values = values / np.abs(values).sum()
+        return features, values
 
     def _proba_one(self, text: str) -> list[float]:
         """Probabilities of one statement: the batch arithmetic without the batch set-up."""
-        vector = self._tfidf_one(text)
-        if vector is not None:
-            features, weights = vector
-            decision = (weights @ self._coef_by_feature.take(features, axis=0) + self.intercept).tolist()
+        features, values = self.tfidf(text)
+        if len(features):
+            decision = (values @ self._coef_by_feature.take(features, axis=0) + self.intercept).tolist()
         else:
             decision = self.intercept.tolist()
         if self._binary:
