@@ -20,10 +20,15 @@ EPILOG = {
   stance classify "There will be consequences for sanctions evasion."
   stance classify --input quotes.txt --output labelled.jsonl --jobs -1
   cat quotes.txt | stance classify --input - > labelled.jsonl
-  stance classify --input articles.csv --column quote --output labelled.csv""",
+  stance classify --input articles.csv --column quote --output labelled.csv
+  stance classify --explain "We firmly oppose unilateral sanctions." """,
     "train": """examples:
   stance train --data my_quotes.jsonl --out models/mine
   stance train --data my_quotes.csv --out models/mine --search --eval held_out.csv""",
+    "article": """examples:
+  stance article ../shared/seeds/000_7449d0669434d535.txt
+  stance article news/*.txt --json > reports.jsonl
+  curl -s https://example.org/story.txt | stance article -""",
     "evaluate": """examples:
   stance evaluate                                   # shipped model on the shipped test split
   stance evaluate --model models/mine --data held_out.jsonl --json
@@ -137,6 +142,13 @@ def cmd_classify(args: argparse.Namespace) -> int:
     if bool(args.texts) == bool(args.input):
         raise _Usage("give either statements or --input FILE, not both and not neither")
     model = _model(args.model)
+    if args.explain:
+        if not args.texts:
+            raise _Usage("--explain works with statements given as arguments, not with --input")
+        for text in args.texts:
+            e = model.explain(text, top=args.top)
+            print(json.dumps(e.to_dict(), ensure_ascii=False) if args.json else str(e))
+        return 0
     if args.texts:
         for text, p in zip(args.texts, model.classify(args.texts, on_error=args.on_error)):
             if p is None:
@@ -223,6 +235,17 @@ def _cross_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_article(args: argparse.Namespace) -> int:
+    from ._article import classify_article
+
+    model = _model(args.model)
+    for i, name in enumerate(args.files):
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+        report = classify_article(text, model, min_words=args.min_words, source="<stdin>" if name == "-" else name)
+        print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else ("\n" * (i > 0)) + str(report))
+    return 0
+
+
 class _Usage(Exception):
     pass
 
@@ -275,6 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="blank statements: fail naming the line (default), skip them (a row with label null), "
         "or label them neutral unscored",
     )
+    c.add_argument("--explain", action="store_true", help="show the n-grams that push toward or away from each label")
+    c.add_argument("--top", type=int, default=5, metavar="N", help="n-grams listed per label and direction (--explain)")
     c.set_defaults(run=cmd_classify)
 
     t = command("train", "Train a model on labelled statements and save it.")
@@ -284,6 +309,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--eval", metavar="FILE", help="held-out labelled statements to score and record in the model")
     t.add_argument("--jobs", type=int, default=None, metavar="N", help="parallel jobs for --search")
     t.set_defaults(run=cmd_train)
+
+    a = command("article", "Extract the attributed statements of news articles and classify them.")
+    a.add_argument("files", nargs="+", metavar="FILE", help="articles as plain text (UTF-8); - reads stdin")
+    a.add_argument("--json", action="store_true", help="one JSON object per article")
+    a.add_argument("--min-words", type=int, default=5, metavar="N", help="shortest statement kept (default: 5)")
+    a.add_argument("--model", metavar="DIR", help="a saved model directory (default: the shipped model)")
+    a.set_defaults(run=cmd_article)
 
     e = command("evaluate", "Score a model on labelled statements.")
     e.add_argument("--model", metavar="DIR", help="a saved model directory (default: the shipped model)")

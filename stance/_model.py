@@ -201,7 +201,10 @@ class StanceModel:
         Returns ``(features, values)``: feature indices (into ``vocabulary``
         and the columns of ``coef``) and the value of each, the row that the
         scikit-learn vectorizer (or feature union) gives for ``text``, without
-        its zeros. The decision values are ``values @ coef[:, features].T + intercept``.
+        its zeros (both empty if ``text`` has no known term). The decision
+        values are ``values @ coef[:, features].T + intercept``. The one place
+        that turns a statement into its feature vector: :meth:`classify` of one
+        statement and :meth:`explain` both use it.
         """
         parts = []
         for block in self.blocks:
@@ -393,6 +396,15 @@ class StanceModel:
         if effective_jobs(n_jobs) > 1:
             return apply_policy(parallel_predictions(self, texts, n_jobs), on_error, self._labels)
         return checked_lists(iter_chunks(texts, chunk_size), self._predictions, on_error, self._labels)
+
+    def explain(self, text: str, top: int = 5):
+        """Why the model labels ``text`` as it does: each n-gram's weight toward each label.
+
+        See :func:`stance._explain.explain`; returns an :class:`stance.Explanation`.
+        """
+        from ._explain import explain
+
+        return explain(self, text, top=top)
 
     def save(self, path) -> None:
         """Write the model to directory ``path`` (JSON + ``.npy``), atomically."""
