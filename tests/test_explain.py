@@ -36,15 +36,17 @@ def test_weights_reproduce_the_logits_on_corpus_statements(model, corpus_rows):
     for row in corpus_rows[::12]:  # about 300 statements
         e = _check(model, row["text"])
         # every weight belongs to an n-gram of the statement
-        terms = set(model.analyzer.terms(row["text"]))
+        terms = set().union(*(block.analyzer.terms(row["text"]) for block in model.blocks))
         assert {t for t, _ in e.weights[e.label]} <= terms
 
 
 def test_empty_after_tokenisation(model):
-    for text in ["", "!!! ?", "a b c"]:
+    for text in ["!!! ?", "a b c", "_"]:
         e = _check(model, text)
         assert all(e.weights[label] == () for label in model.labels)
         assert e.logits == e.intercepts
+    with pytest.raises(ValueError, match="empty or whitespace only"):  # as classify: blank text is refused
+        model.explain("  ")
 
 
 def test_two_label_model():
@@ -58,7 +60,7 @@ def test_two_label_model():
     ]
     model = stance.train(data, C=1.0)
     assert model.coef.shape[0] == 1
-    for text in [d["text"] for d in data] + ["", "lifted sanctions working", "unknown words only"]:
+    for text in [d["text"] for d in data] + ["?", "lifted sanctions working", "unknown words only"]:
         e = _check(model, text)
         # the two labels' weights mirror each other
         first = dict(e.weights["against"])
