@@ -31,7 +31,7 @@ def _neg_log_loss(estimator: StanceEstimator, X: Sequence[str], y: Sequence[str]
     proba = estimator.predict_proba(X)
     column = {label: i for i, label in enumerate(estimator.classes_)}
     picked = proba[np.arange(len(y)), [column[label] for label in y]]
-    return -float(np.mean(-np.log(np.clip(picked, 1e-15, None))))
+    return float(np.mean(np.log(np.clip(picked, 1e-15, None))))
 
 
 #: Figures recorded for every candidate of the search, besides the scoring.
