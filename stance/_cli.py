@@ -344,6 +344,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except _Usage as exc:
         parser.error(str(exc))
+    except BrokenPipeError:
+        # The reader stopped early (``stance ... | head``): not an error. Point stdout at
+        # /dev/null so that flushing it at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (StanceError, ValueError, TypeError, OSError) as exc:
         print(f"stance {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -152,3 +152,20 @@ def test_classify_reads_standard_input(model):
     assert got == [p.to_dict() for p in model.classify(texts, on_error="neutral")]
     assert got[1]["scored"] is False
     assert run.stderr == ""
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    """``stance classify --input big.txt | head -1``: no traceback, no error line."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "many.txt"
+    src.write_text("Sanctions must stay until the troops leave.\n" * 50_000)
+    cmd = [sys.executable, "-m", "stance._cli", "classify", "--input", str(src)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away, as head does
+    stderr = proc.stderr.read().decode()
+    assert proc.wait() == 0
+    assert json.loads(first)["label"] in stance.LABELS
+    assert stderr == ""
