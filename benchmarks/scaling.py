@@ -240,17 +240,12 @@ def _pickled_mb() -> float:
 def versions() -> dict:
     import dask
     import distributed
-    import joblib
     import pandas
     import pyarrow
-    import sklearn
+    from run import versions as core_versions  # benchmarks/run.py, beside this script
 
     return {
-        "python": platform.python_version(),
-        "stance": stance.__version__,
-        "numpy": np.__version__,
-        "scikit-learn": sklearn.__version__,
-        "joblib": joblib.__version__,
+        **core_versions(),
         "pyarrow": pyarrow.__version__,
         "pandas": pandas.__version__,
         "dask": dask.__version__,

@@ -17,6 +17,7 @@ from sklearn.metrics import f1_score, make_scorer
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from ._estimator import RECIPE_GRID, StanceEstimator, label_order
+from ._metrics import calibration
 
 #: The named scorings; a list of labels instead means the mean F1 of those labels.
 SCORINGS = {"macro_f1": "f1_macro", "accuracy": "accuracy"}
@@ -160,8 +161,9 @@ def fit_temperature(
     proba = np.empty((len(texts), len(columns)))
     for (_, test), p in zip(splits, Parallel(n_jobs=n_jobs)(delayed(fold_proba)(*s) for s in splits)):
         proba[test] = p
+    codes = np.asarray([columns[label] for label in labels])
     truth = np.zeros_like(proba)
-    truth[np.arange(len(labels)), [columns[label] for label in labels]] = 1.0
+    truth[np.arange(len(labels)), codes] = 1.0
     logits = np.log(np.clip(proba, 1e-300, None))
 
     def scaled(t: float) -> np.ndarray:
@@ -185,7 +187,7 @@ def fit_temperature(
     t = math.exp((lo + hi) / 2)
 
     def brier(p: np.ndarray) -> float:
-        return float(np.mean(((p - truth) ** 2).sum(axis=1)))
+        return calibration(p, codes).brier
 
     return {
         "temperature": t,

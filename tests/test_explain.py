@@ -49,15 +49,8 @@ def test_empty_after_tokenisation(model):
         model.explain("  ")
 
 
-def test_two_label_model():
-    data = [
-        {"text": "we demand these measures be lifted now", "label": "against"},
-        {"text": "the embargo is wrong and must go", "label": "against"},
-        {"text": "sanctions are illegal and useless", "label": "against"},
-        {"text": "we back the new sanctions package", "label": "favor"},
-        {"text": "tighten the embargo further", "label": "favor"},
-        {"text": "sanctions are working and must stay", "label": "favor"},
-    ]
+def test_two_label_model(two_label_records):
+    data = two_label_records
     model = stance.train(data, C=1.0)
     assert model.coef.shape[0] == 1
     for text in [d["text"] for d in data] + ["?", "lifted sanctions working", "unknown words only"]:

@@ -107,15 +107,8 @@ def test_classify_does_not_import_sklearn_or_datasets():
     assert out[2:] == ["[]"]
 
 
-def test_binary_model_matches_sklearn():
-    data = [
-        {"text": "we demand these measures be lifted now", "label": "against"},
-        {"text": "the embargo is wrong and must go", "label": "against"},
-        {"text": "sanctions are illegal and useless", "label": "against"},
-        {"text": "we back the new sanctions package", "label": "favor"},
-        {"text": "tighten the embargo further", "label": "favor"},
-        {"text": "sanctions are working and must stay", "label": "favor"},
-    ]
+def test_binary_model_matches_sklearn(two_label_records):
+    data = two_label_records
     model = stance.train(data, C=1.0)
     assert model.labels == ("against", "favor")
     texts = [d["text"] for d in data] + ["?!", "lifted sanctions working"]
