@@ -178,15 +178,29 @@ def cold_start(pipeline_file: Path, runs: int) -> dict:
 
 
 def streaming(texts: list[str], sizes: list[int]) -> dict:
-    """Peak RSS of ``stance classify --input FILE --output OUT`` on .txt files of growing size."""
+    """Peak RSS of ``stance classify --input FILE --output OUT`` on files of growing size.
+
+    Each size is written as a .txt file and as a Parquet file of one row group
+    (with an ``id`` and a second text column that the command need not read).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     stance_cmd = str(Path(sys.executable).with_name("stance"))
-    out = {}
+    out: dict = {"txt": {}, "parquet": {}}
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
-            src, dst = Path(tmp) / f"in{n}.txt", Path(tmp) / "out.jsonl"
-            src.write_text("\n".join(unique_statements(texts, n, seed=n)) + "\n")
-            wall, rss = _run_measured([stance_cmd, "classify", "--input", str(src), "--output", str(dst)])
-            out[str(n)] = {"input_mb": src.stat().st_size / 1e6, "seconds": wall, "peak_rss_mb": rss}
+            statements = unique_statements(texts, n, seed=n)
+            src = {"txt": Path(tmp) / f"in{n}.txt", "parquet": Path(tmp) / f"in{n}.parquet"}
+            src["txt"].write_text("\n".join(statements) + "\n")
+            table = pa.table({"id": range(n), "text": statements, "notes": [s[::-1] for s in statements]})
+            pq.write_table(table, src["parquet"], row_group_size=n)
+            del statements, table
+            for kind, path in src.items():
+                cmd = [stance_cmd, "classify", "--input", str(path), "--output", str(Path(tmp) / "out.jsonl")]
+                wall, rss = _run_measured(cmd)
+                out[kind][str(n)] = {"input_mb": path.stat().st_size / 1e6, "seconds": wall, "peak_rss_mb": rss}
+                path.unlink()
     return out
 
 
@@ -380,11 +394,12 @@ def main() -> None:
         print("streaming ...", file=sys.stderr)
         result["streaming"] = streaming(texts, [100_000, 1_000_000])
     print(table(result))
-    for n, figures in result.get("streaming", {}).items():
-        print(
-            f"stance classify --input, {int(n):,} statements ({figures['input_mb']:.0f} MB): "
-            f"{figures['seconds']:.1f} s, peak RSS {figures['peak_rss_mb']:.0f} MB"
-        )
+    for kind, runs in result.get("streaming", {}).items():
+        for n, figures in runs.items():
+            print(
+                f"stance classify --input, {int(n):,} statements, {kind} ({figures['input_mb']:.0f} MB): "
+                f"{figures['seconds']:.1f} s, peak RSS {figures['peak_rss_mb']:.0f} MB"
+            )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
 

@@ -8,6 +8,7 @@ import tempfile
 import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from itertools import chain, islice
 from typing import TYPE_CHECKING
 
@@ -92,17 +93,34 @@ def _remove(path: str) -> None:
         pass
 
 
-def _tasks(texts: Iterable[str], jobs: int) -> tuple[Iterator[list[str]], int | None]:
-    """Split ``texts`` into tasks: even shares of a list, ``TASK_SIZE`` pieces of a stream.
+#: The smallest task sent to a worker: the last tasks of a list shrink to this,
+#: so that the calling process does not wait long for the final one.
+MIN_TASK = 1_024
+#: Tasks queued per worker process: one running, one waiting, so it never idles
+#: while the calling process is busy with a task of its own.
+IN_FLIGHT = 2
 
-    Returns the tasks and the number of statements, or ``None`` when a stream
-    is longer than ``PARALLEL_MIN_BATCH`` (its length is not known in advance).
+
+def _tasks(texts: Iterable[str], processes: int) -> tuple[Iterator[list[str]], int | None]:
+    """Split ``texts`` into tasks.
+
+    A list is cut into tasks that shrink as its end nears (a quarter of each
+    process's remaining share, between ``MIN_TASK`` and ``TASK_SIZE``), so that
+    all processes finish together; a stream into ``TASK_SIZE`` pieces. Returns
+    the tasks and the number of statements, or ``None`` when a stream is
+    longer than ``PARALLEL_MIN_BATCH`` (its length is not known in advance).
     """
     if isinstance(texts, (list, tuple)):
         n = len(texts)
-        n_tasks = jobs * max(1, round(n / (jobs * TASK_SIZE)))
-        step = max(1, -(-n // n_tasks))
-        return _checked(list(texts[i : i + step]) for i in range(0, n, step)), n
+
+        def pieces() -> Iterator[list[str]]:
+            start = 0
+            while start < n:
+                size = min(TASK_SIZE, max(MIN_TASK, -(-(n - start) // (4 * processes))))
+                yield list(texts[start : start + size])
+                start += size
+
+        return _checked(pieces()), n
     chunks = iter_chunks(texts, TASK_SIZE)
     head = list(islice(chunks, -(-PARALLEL_MIN_BATCH // TASK_SIZE)))
     size = sum(map(len, head))
@@ -110,27 +128,44 @@ def _tasks(texts: Iterable[str], jobs: int) -> tuple[Iterator[list[str]], int | 
 
 
 def parallel_predictions(model: StanceModel, texts: Iterable[str], n_jobs: int | None) -> Iterator[list[Prediction]]:
-    """Yield lists of predictions in input order, scoring tasks on ``n_jobs`` worker processes.
+    """Yield lists of predictions in input order, scoring on ``n_jobs`` processes.
 
-    Inputs of fewer than ``PARALLEL_MIN_BATCH`` statements are scored in this
-    process; so is everything when ``n_jobs`` comes to one worker.
+    The calling process is one of them: it keeps ``IN_FLIGHT`` tasks queued
+    for each of the ``n_jobs - 1`` worker processes, scores the next task
+    itself whenever they are all busy, and turns every result into
+    :class:`Prediction` objects. So the work balances itself, whatever the
+    statements' lengths, and no process waits on another until the last
+    tasks. Inputs of fewer than ``PARALLEL_MIN_BATCH`` statements are scored
+    in this process alone.
     """
-    jobs = effective_jobs(n_jobs)
-    tasks, size = _tasks(texts, jobs)
-    if jobs == 1 or (size is not None and size < PARALLEL_MIN_BATCH):
+    processes = effective_jobs(n_jobs)
+    tasks, size = _tasks(texts, processes)
+    if processes == 1 or (size is not None and size < PARALLEL_MIN_BATCH):
         yield from map(model._predictions, tasks)
         return
 
-    from joblib import Parallel, delayed
+    from joblib.externals.loky import get_reusable_executor
 
+    executor = get_reusable_executor(max_workers=processes - 1)
     model_file = _model_file(model)
-    sent: deque[list[str]] = deque()
+    capacity = IN_FLIGHT * (processes - 1)
+    # In input order: (texts, future) for a task sent to a worker, (texts, predictions) for one scored here.
+    pending: deque[tuple[list[str], Future | list[Prediction]]] = deque()
 
-    def calls():
-        for part in tasks:
-            sent.append(part)
-            yield delayed(_score)(model_file, part)
+    def ready(result: Future | list[Prediction]) -> bool:
+        return not isinstance(result, Future) or result.done()
 
-    with Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs", batch_size=1) as parallel:
-        for proba in parallel(calls()):
-            yield model._from_proba(sent.popleft(), proba)
+    def collect() -> list[Prediction]:
+        part, result = pending.popleft()
+        return result if isinstance(result, list) else model._from_proba(part, result.result())
+
+    for part in tasks:
+        if sum(not ready(result) for _, result in pending) < capacity:
+            pending.append((part, executor.submit(_score, model_file, part)))
+        else:
+            pending.append((part, model._predictions(part)))
+        # hand over what is ready at the front; wait for it once a few tasks are held
+        while pending and (ready(pending[0][1]) or len(pending) > capacity + 2):
+            yield collect()
+    while pending:
+        yield collect()

@@ -17,6 +17,8 @@ from typing import Any, BinaryIO
 from ._errors import DataError
 
 SUFFIXES = (".jsonl", ".csv", ".parquet")
+#: Rows per batch read from a Parquet file: memory stays flat whatever the size of its row groups.
+PARQUET_BATCH = 4_096
 TEXT_SUFFIXES = (".txt",) + SUFFIXES
 
 
@@ -59,11 +61,16 @@ def _decoded(fh: BinaryIO, source: str, progress: ReadProgress | None) -> Iterat
             raise DataError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", source=source, line=n) from None
 
 
-def iter_rows(path: str | os.PathLike[str], progress: ReadProgress | None = None) -> Iterator[tuple[int, Any]]:
+def iter_rows(
+    path: str | os.PathLike[str], progress: ReadProgress | None = None, columns: Sequence[str] | None = None
+) -> Iterator[tuple[int, Any]]:
     """Yield ``(line or row number, row)`` from a .jsonl, .csv or .parquet file, streaming.
 
     JSONL and CSV numbers are 1-based file lines (a CSV row's first line); Parquet numbers are 1-based rows.
-    ``progress``, if given, follows the bytes read (not for Parquet).
+    ``progress``, if given, follows the bytes read (not for Parquet). With
+    ``columns``, a Parquet file gives only those (the first required, the
+    others if it has them), streamed in constant memory
+    (:func:`_parquet_stream`); without, all its columns through ``datasets``.
     """
     p = Path(path)
     suffix = _suffix(p, SUFFIXES)
@@ -87,12 +94,53 @@ def iter_rows(path: str | os.PathLike[str], progress: ReadProgress | None = None
                 yield start, row
         except csv.Error as exc:
             raise DataError(f"malformed CSV: {exc}", source=str(p), line=reader.line_num) from None
+    elif columns is not None:
+        yield from _parquet_stream(p, columns)
     else:
         from datasets import load_dataset
 
+        _parquet_footer(p)
         stream = load_dataset("parquet", data_files=str(p), split="train", streaming=True)
         for n, row in enumerate(stream, 1):
             yield n, row
+
+
+def _parquet_footer(p: Path) -> None:
+    """Read the footer of Parquet file ``p``: ``DataError`` naming it if that fails."""
+    import pyarrow as pa  # installed with datasets
+    import pyarrow.parquet as pq
+
+    try:
+        pq.read_metadata(p)
+    except (pa.ArrowException, OSError) as exc:
+        raise DataError(f"not a readable Parquet file: {exc}", source=str(p)) from None
+
+
+def _parquet_stream(p: Path, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows of ``columns`` from a Parquet file, ``PARQUET_BATCH`` at a time.
+
+    The first of ``columns`` must be in the file; the others are read if it has them.
+
+    Read with pyarrow, the engine under ``datasets``, page by page: the
+    ``datasets`` Parquet reader decodes a whole row group at once, and one
+    row group can hold a whole file, so memory would grow with the file.
+    """
+    import pyarrow as pa  # installed with datasets
+    import pyarrow.parquet as pq
+
+    try:
+        reader = pq.ParquetFile(p, buffer_size=1 << 20, pre_buffer=False)
+        names = reader.schema_arrow.names
+        if columns[0] not in names:
+            raise DataError(f"no column {columns[0]!r}; columns are {names}", source=str(p))
+        wanted = [c for c in columns if c in names]
+        n = 0
+        for batch in reader.iter_batches(batch_size=PARQUET_BATCH, columns=wanted):
+            for row in batch.to_pylist():
+                n += 1
+                yield n, row
+    except (pa.ArrowException, OSError) as exc:
+        raise DataError(f"not a readable Parquet file: {exc}", source=str(p)) from None
 
 
 def _field(row: Any, name: str, source: str, line: int) -> str:
@@ -240,7 +288,7 @@ def iter_texts(
         for _, line in lines:
             yield line.rstrip("\r\n")
         return
-    for n, row in iter_rows(p, progress):
+    for n, row in iter_rows(p, progress, columns=[column]):
         if not isinstance(row, Mapping) or not isinstance(row.get(column), str):
             found = "missing" if not isinstance(row, Mapping) or row.get(column) is None else type(row[column]).__name__
             raise DataError(f"field {column!r} must be a string, found {found}", source=str(p), line=n)
@@ -293,7 +341,7 @@ def iter_keyed_texts(
 
 def _keyed_rows(p: Path, column: str, progress: ReadProgress | None) -> Iterator[tuple[int, Any, str]]:
     first = True
-    for n, row in iter_rows(p, progress):
+    for n, row in iter_rows(p, progress, columns=[column, "id"]):
         if first and p.suffix.lower() == ".csv" and isinstance(row, Mapping) and column not in row:
             raise DataError(f"no column {column!r} in the header; columns are {list(row)}", source=str(p), line=1)
         if not isinstance(row, Mapping) or not isinstance(row.get(column), str):

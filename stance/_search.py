@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import f1_score, make_scorer
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, RepeatedStratifiedKFold, StratifiedKFold
 
 from ._estimator import RECIPE_GRID, StanceEstimator, label_order
 from ._metrics import calibration
@@ -89,8 +89,14 @@ def search(
     n_jobs: int | None,
     fixed: dict[str, Any],
     cache: str | None = None,
+    repeats: int = 1,
 ) -> tuple[StanceEstimator, dict[str, Any]]:
     """Grid search by stratified K-fold CV; returns the refitted best estimator and the record.
+
+    With ``repeats`` above one, the K-fold split is drawn ``repeats`` times
+    (``RepeatedStratifiedKFold``) and each candidate's score is the mean over
+    all ``folds * repeats`` fits: on small data, the noise of one split can
+    decide between candidates that differ by less than it.
 
     The vectorizers of each fold are cached in ``cache`` (a ``joblib.Memory``
     directory; a temporary one if ``None``), so candidates that differ only in
@@ -105,7 +111,10 @@ def search(
     location = cache or tempfile.mkdtemp(prefix="stance-search-")
     try:
         estimator = estimator.set_params(memory=location)
-        cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+        if repeats == 1:
+            cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+        else:
+            cv = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=0)
         searcher = GridSearchCV(
             estimator, candidates(grid), scoring={name: primary, **SIDE_FIGURES}, refit=name, cv=cv, n_jobs=n_jobs
         )
@@ -134,6 +143,8 @@ def search(
         "best_cv_score": float(searcher.best_score_),
         "table": table,
     }
+    if repeats > 1:
+        record["repeats"] = repeats
     return best, record
 
 

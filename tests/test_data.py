@@ -71,3 +71,29 @@ def test_classify_rejects_non_strings(model):
         model.classify(["a", "b", 3])
     with pytest.raises(TypeError, match="found NoneType"):
         model.classify(None)
+
+
+def test_parquet_input_streams_a_big_row_group_in_batches(tmp_path, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from stance import _data
+
+    n = 25
+    texts = [f"statement {i}" for i in range(n)]
+    path = tmp_path / "in.parquet"
+    # one row group; the ids are not 1..n, and a third column must not be read
+    pq.write_table(pa.table({"notes": [b"\x00"] * n, "id": [f"q{i}" for i in range(n)], "text": texts}), path)
+    read = []
+    original = pq.ParquetFile.iter_batches
+
+    def spy(self, *args, **kwargs):
+        for batch in original(self, *args, **kwargs):
+            read.append(batch.schema.names)
+            yield batch
+
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", spy)
+    monkeypatch.setattr(_data, "PARQUET_BATCH", 4)
+    assert list(_data.iter_keyed_texts(path)) == [(i + 1, f"q{i}", t) for i, t in enumerate(texts)]
+    assert read == [["text", "id"]] * 7  # 25 rows in batches of 4, never the notes column
+    assert list(_data.iter_texts(path)) == texts

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import stance
@@ -43,6 +45,8 @@ FAILING = [
     ("blank text field", "tec", "d.jsonl", TRAIN_OK + _jsonl([{"text": " ", "label": "neutral"}]), "line 7"),
     ("non-string text", "tec", "d.jsonl", TRAIN_OK + _jsonl([{"text": 5, "label": "neutral"}]), "line 7"),
     ("CSV with extra field", "tec", "d.csv", b'text,label\n"a b",neutral,extra\n', "d.csv, line 2"),
+    ("not Parquet", "tec", "d.parquet", b"PAR1 not a Parquet file PAR1", "d.parquet: not a readable Parquet file"),
+    ("Parquet without text", "c", "d.parquet", "no-text-parquet", "d.parquet: no column 'text'; columns are"),
     ("a directory", "tec", "d.jsonl", None, "d.jsonl: is a directory"),
     ("no such file", "tec", "d.jsonl", "absent", "d.jsonl: no such file"),
 ]
@@ -66,6 +70,8 @@ def test_bad_input_file(tmp_path, capsys, case, command, name, content, fragment
     path = tmp_path / name
     if content is None:
         path.mkdir()
+    elif content == "no-text-parquet":
+        pq.write_table(pa.table({"quote": ["a b"], "label": ["neutral"]}), path)
     elif content != "absent":
         path.write_bytes(content)
     before = sorted(p.name for p in tmp_path.iterdir())

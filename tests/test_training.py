@@ -119,6 +119,29 @@ def test_search_by_the_f1_of_chosen_labels(records):
         stance.train(records, search=True, scoring=["favor"])
 
 
+def test_repeated_search_averages_every_split(records):
+    from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score
+
+    from stance._estimator import StanceEstimator
+
+    data = records[:600]
+    fixed = {"ngram_range": (1, 1), "min_df": 1, "sublinear_tf": True, "char_ngram_range": None, "C": 10.0}
+    model = stance.train(data, search=True, cv_repeats=2, **fixed)
+    search = model.metadata["training"]["search"]
+    assert search["repeats"] == 2 and search["candidates"] == 2  # class_weight balanced / None
+    row = next(r for r in search["table"] if r["params"]["class_weight"] == "balanced")
+    cv = RepeatedStratifiedKFold(n_splits=5, n_repeats=2, random_state=0)
+    texts, labels = [r["text"] for r in data], [r["label"] for r in data]
+    estimator = StanceEstimator(class_weight="balanced", **fixed)
+    scores = cross_val_score(estimator, texts, labels, cv=cv, scoring="f1_macro")
+    assert len(scores) == 10
+    assert row["macro_f1"]["mean"] == pytest.approx(scores.mean(), abs=1e-12)
+    assert "repeats" not in stance.train(data, search=True, **fixed).metadata["training"]["search"]
+    for bad in (0, 1.5, True):
+        with pytest.raises(ValueError, match="cv_repeats"):
+            stance.train(data, search=True, cv_repeats=bad, **fixed)
+
+
 def test_calibration_is_recorded_and_keeps_labels(records):
     plain = stance.train(records[:900], C=100.0)
     calibrated = stance.train(records[:900], C=100.0, calibrate=True)

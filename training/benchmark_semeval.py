@@ -1,15 +1,16 @@
 """Retraining on data nobody here wrote: SemEval-2016 Task 6A with ``stance.train(search=True)``.
 
-    python training/benchmark_semeval.py [--data DIR] [--jobs N] [--json PATH]
+    python training/benchmark_semeval.py [--data DIR] [--jobs N] [--repeats R] [--json PATH]
 
 Reads ``train.jsonl`` and ``test.jsonl`` (``text``, ``label`` in favor/against/none,
 ``target``) from DIR (default: ``../shared/benchmarks/semeval2016_task6a`` beside this
 repository) at run time; the data's terms forbid copying it here.
 
 As the task's baselines did, one model per target: ``stance.train(target_train,
-search=True, scoring=["favor", "against"])`` chooses every setting by 5-fold
-cross-validation on that target's training tweets alone, maximising the task's own
-metric; the test split is only scored, once. Side by side, in the same run, the
+search=True, scoring=["favor", "against"], cv_repeats=3, char_analyzer="char")``
+chooses every other setting by 5-fold cross-validation, repeated three times, on
+that target's training tweets alone, maximising the task's own metric; the test
+split is only scored, once. Side by side, in the same run, the
 plain scikit-learn pipeline of the benchmark's README (word 1-2-gram TF-IDF +
 ``LogisticRegression(class_weight="balanced")``, C chosen by 5-fold CV from
 {0.1, 0.3, 1, 3, 10, 30}, also per target). Prints the official metric, F_avg =
@@ -25,6 +26,14 @@ import time
 from pathlib import Path
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "semeval2016_task6a"
+#: How many times each search draws its 5-fold split: a target has 400-700 tweets,
+#: and one split's noise can pick the winner among the candidates.
+REPEATS = 3
+#: Settings fixed for every search, as the organisers' baseline built its features:
+#: character n-grams across word boundaries (``char``), not inside words only.
+FIXED = {"char_analyzer": "char"}
+#: The task's own metric: the mean F1 of favor and against.
+SCORING = ["favor", "against"]
 #: Published Task A results (the benchmark's README): the organisers' per-target SVM
 #: on word 1-3 + char 2-5 grams, and the best participating team.
 PUBLISHED = {"SVM-ngrams (organisers' baseline)": 68.98, "MITRE (best team)": 67.82}
@@ -57,7 +66,7 @@ def plain_pipeline(texts: list[str], labels: list[str], n_jobs: int | None):
     return GridSearchCV(pipe, grid, scoring="f1_macro", cv=cv, n_jobs=n_jobs).fit(texts, labels)
 
 
-def run(data: Path, n_jobs: int | None) -> dict:
+def run(data: Path, n_jobs: int | None, repeats: int = REPEATS) -> dict:
     import stance
 
     train, test = read(data / "train.jsonl"), read(data / "test.jsonl")
@@ -72,7 +81,7 @@ def run(data: Path, n_jobs: int | None) -> dict:
         test_rows = [r for r in test if r["target"] == target]
         texts, gold = [r["text"] for r in test_rows], [r["label"] for r in test_rows]
         t0 = time.perf_counter()
-        model = stance.train(rows, search=True, scoring=["favor", "against"], n_jobs=n_jobs)
+        model = stance.train(rows, search=True, scoring=SCORING, cv_repeats=repeats, n_jobs=n_jobs, **FIXED)
         seconds["stance"] += time.perf_counter() - t0
         mine = [p.label for p in model.classify(texts)]
         t0 = time.perf_counter()
@@ -94,6 +103,8 @@ def run(data: Path, n_jobs: int | None) -> dict:
         }
     return {
         "data": str(data),
+        "cv_repeats": repeats,
+        "fixed": FIXED,
         "metric": "F_avg = (F1_favor + F1_against) / 2, all test tweets pooled",
         "stance": {"F_avg": f_avg(truth, ours), "train_seconds": seconds["stance"]},
         "sklearn_plain": {"F_avg": f_avg(truth, theirs), "train_seconds": seconds["sklearn_plain"]},
@@ -108,9 +119,12 @@ def main() -> None:
         "--data", type=Path, default=DEFAULT, help=f"folder with train.jsonl and test.jsonl ({DEFAULT})"
     )
     parser.add_argument("--jobs", type=int, default=-1, help="parallel jobs for the searches (default: all cores)")
+    parser.add_argument(
+        "--repeats", type=int, default=REPEATS, help=f"times each search draws its 5-fold split ({REPEATS})"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
-    result = run(args.data, args.jobs)
+    result = run(args.data, args.jobs, args.repeats)
     print(f"SemEval-2016 Task 6A test split, {result['metric']}\n")
     print(f"{'system':<42} {'F_avg':>6}")
     print(f"{'stance.train(search=True), one per target':<42} {result['stance']['F_avg']:6.2f}")

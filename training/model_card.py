@@ -48,7 +48,9 @@ def _search_section(search: dict[str, Any], top: int) -> list[str]:
     lines = [
         "## Model selection",
         "",
-        f"Grid search by {search['folds']}-fold stratified cross-validation on the train split only, "
+        f"Grid search by {search['folds']}-fold stratified cross-validation"
+        + (f", repeated {search['repeats']} times" if search.get("repeats", 1) > 1 else "")
+        + " on the train split only, "
         f"{search['candidates']} candidates, maximising `{scoring}`. Chosen: {_params(search['best_params'])}.",
         "",
         f"The {top} best candidates (the full table: `training/search_table.csv`):",
