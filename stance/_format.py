@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import ModelFormatError
-from ._model import StanceModel
+from ._model import StanceModel, block_sizes
 from ._text import check_settings
 
 FORMAT = "stance-model"
@@ -296,13 +296,10 @@ def load_model(path: str | os.PathLike[str]) -> StanceModel:
         raise ModelFormatError(f"{vocab_path}: expected a JSON array of strings")
     if version == 1:
         blocks[0]["n_features"] = len(vocabulary)
-    sizes = [block.get("n_features") for block in blocks]
-    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in sizes):
-        raise ModelFormatError(f"{header_path}: each block of 'features' needs 'n_features', a count, found {sizes}")
-    if sum(sizes) != len(vocabulary):
-        raise ModelFormatError(
-            f"{vocab_path}: {len(vocabulary)} terms, but the blocks of {header_path.name} add up to {sum(sizes)}"
-        )
+    try:
+        sizes = block_sizes(blocks, len(vocabulary))
+    except ValueError as exc:
+        raise ModelFormatError(f"{vocab_path} and {header_path.name}: {exc}") from None
     start = 0
     for block, n in zip(settings, sizes):
         block["n_features"] = n

@@ -36,18 +36,23 @@ class _Block:
         self.start, self.stop = start, start + len(vocabulary)
 
 
+def block_sizes(settings: Sequence[Mapping[str, Any]], n_terms: int) -> list[int]:
+    """The ``n_features`` of each block of ``settings``, checked to be counts adding up to ``n_terms``."""
+    sizes = [block.get("n_features") for block in settings]
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in sizes):
+        raise ValueError(f"each block of features needs 'n_features', a count, found {sizes}")
+    if sum(sizes) != n_terms:
+        raise ValueError(f"{n_terms} terms, but the blocks' n_features add up to {sum(sizes)}")
+    return sizes
+
+
 def _blocks(settings: Mapping[str, Any] | Sequence[Mapping[str, Any]], vocabulary: Sequence[str]) -> list[_Block]:
     if isinstance(settings, Mapping):
         settings = [{**settings, "n_features": len(vocabulary)}]
     if not settings:
         raise ValueError("settings must describe at least one block of features")
-    sizes = [block.get("n_features") for block in settings]
-    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in sizes):
-        raise ValueError(f"each block of settings needs 'n_features', a count, found {sizes}")
-    if sum(sizes) != len(vocabulary):
-        raise ValueError(f"the blocks' n_features add up to {sum(sizes)}, but the vocabulary has {len(vocabulary)}")
     blocks, start = [], 0
-    for block, n in zip(settings, sizes):
+    for block, n in zip(settings, block_sizes(settings, len(vocabulary))):
         checked = {**check_settings(block), "n_features": n}
         blocks.append(_Block(checked, vocabulary[start : start + n], start))
         start += n

@@ -128,7 +128,7 @@ def test_block_sizes_must_cover_the_vocabulary(saved):
     header = json.loads((saved / "model.json").read_text())
     header["features"][0]["n_features"] -= 1
     (saved / "model.json").write_text(json.dumps(header))
-    with pytest.raises(ModelFormatError, match=r"vocabulary\.json: \d+ terms, but the blocks"):
+    with pytest.raises(ModelFormatError, match=r"vocabulary\.json and model\.json: \d+ terms, but the blocks'"):
         stance.load_model(saved)
 
 
