@@ -12,8 +12,9 @@ Layout (format version 2)::
 
 Every file is checked completely (names, types, shapes, finiteness) before a
 model is built from it; arrays load with ``allow_pickle=False``. Saving writes
-a sibling temporary directory and renames it into place, so a reader never
-sees half a model.
+a sibling temporary directory and swaps it into place under an exclusive lock
+on the parent directory; loading holds a shared lock, so a reader never sees
+half a model, nor a mix of two saves.
 
 Version 1 (one block of word n-grams, its settings under ``vectorizer``) is
 still read.
@@ -117,16 +118,26 @@ def _swap_into_place(tmp: Path, target: Path) -> None:
 
 
 @contextlib.contextmanager
-def _locked(directory: Path) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on ``directory`` (no lock file is left behind; none where flock is missing)."""
+def _locked(directory: Path, *, shared: bool = False) -> Iterator[None]:
+    """Hold a ``flock`` on ``directory``: exclusive to save, shared to load.
+
+    No lock file is left behind. Without ``flock`` (Windows), or when a reader
+    may not open the directory, nothing is locked.
+    """
     try:
         import fcntl
     except ImportError:  # Windows: os.replace refuses to replace a directory, so savers cannot interleave
         yield
         return
-    fd = os.open(directory, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fd = os.open(directory, os.O_RDONLY)
+    except PermissionError:
+        if not shared:
+            raise
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)  # releases the lock
@@ -263,6 +274,13 @@ def load_model(path: str | os.PathLike[str]) -> StanceModel:
     root = Path(path)
     if not root.is_dir():
         raise ModelFormatError(f"{root}: not a directory; a stance model is a directory with model.json")
+    # A saver swaps whole directories under an exclusive lock on the parent; reading
+    # under a shared one, all five files come from the same save.
+    with _locked(root.parent, shared=True):
+        return _read_model(root)
+
+
+def _read_model(root: Path) -> StanceModel:
     check_regular_files(root)
     header_path = root / "model.json"
     header = _read_json(header_path)

@@ -57,3 +57,29 @@ def test_two_processes_saving_to_one_path_leave_one_whole_model(tmp_path, small_
     assert _snapshot(target) in snapshots  # one model, byte for byte, never a mix
     assert [p.name for p in target.parent.iterdir()] == ["m"]  # no temporary directory left
     assert stance.load_model(target).labels in (small_model.labels, other.labels)
+
+
+def _save_alternately(models, path, times, barrier):
+    barrier.wait()
+    for i in range(times):
+        models[i % 2].save(path)
+
+
+def test_loading_while_another_process_saves_gives_one_whole_model(tmp_path, small_model):
+    other = stance.train([{"text": f"{w} words {i}", "label": w} for i in range(4) for w in ("yes", "no", "maybe")])
+    target = tmp_path / "m"
+    small_model.save(target)
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(2)
+    saver = ctx.Process(target=_save_alternately, args=((other, small_model), target, 60, barrier))
+    saver.start()
+    barrier.wait()
+    loaded = []
+    while saver.is_alive():
+        loaded.append(stance.load_model(target))  # a mix of two saves would fail its checks or mismatch below
+    saver.join()
+    assert saver.exitcode == 0 and len(loaded) > 0
+    for model in loaded:
+        reference = small_model if model.labels == small_model.labels else other
+        assert model.vocabulary == reference.vocabulary and model.settings == reference.settings
+        assert (model.coef == reference.coef).all() and (model.idf == reference.idf).all()
