@@ -13,7 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-CODE = r"""
+# Both child programs start here: the package under test, and 100,000 statements
+# made unique by splicing two corpus statements.
+PRELUDE = r"""
 import itertools, sys, timeit
 sys.path.insert(0, {src!r})
 import stance
@@ -25,11 +27,17 @@ for a, b in itertools.product(texts, repeat=2):
         break
     wa, wb = a.split(), b.split()
     batch.append(" ".join(wa[: len(wa) // 2] + wb[len(wb) // 2 :]))
+"""
+
+CODE = (
+    PRELUDE
+    + r"""
 model = stance.default_model()
 model.classify(batch[:5000])
 best = min(timeit.repeat(lambda: model.classify(batch), number=1, repeat=5))
 print(len(batch) / best)
 """
+)
 
 
 def rate(src: str) -> float:
@@ -40,19 +48,10 @@ def rate(src: str) -> float:
     return float(out.stdout)
 
 
-CHECKS = r"""
-import itertools, sys, timeit
-sys.path.insert(0, {src!r})
-import stance
-from stance._corpus import read_corpus
+CHECKS = (
+    PRELUDE
+    + r"""
 from stance._inputs import blank_positions
-texts = [r["text"] for r in read_corpus({corpus!r})]
-batch = []
-for a, b in itertools.product(texts, repeat=2):
-    if len(batch) == 100_000:
-        break
-    wa, wb = a.split(), b.split()
-    batch.append(" ".join(wa[: len(wa) // 2] + wb[len(wb) // 2 :]))
 chunks = [batch[i : i + 4096] for i in range(0, len(batch), 4096)]
 str_ = frozenset({{str}})
 check = lambda: [set(map(type, c)) <= str_ and blank_positions(c) for c in chunks]
@@ -61,6 +60,7 @@ model = stance.default_model()
 whole = min(timeit.repeat(lambda: model.classify(batch), number=1, repeat=5))
 print(f"type and blank checks {{checks * 1e3:.1f}} ms of {{whole * 1e3:.0f}} ms per 100,000 ({{checks / whole:.1%}})")
 """
+)
 
 
 def main() -> None:
