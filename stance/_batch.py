@@ -1,16 +1,17 @@
-"""Chunking, and multi-process scoring of large batches."""
+"""Chunking, and multi-process scoring of large batches (forked, see :mod:`stance._fork`, or pooled)."""
 
 from __future__ import annotations
 
 import os
 import pickle
 import tempfile
+import warnings
 import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import BrokenExecutor, Future
 from itertools import chain, islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._labels import Prediction
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 
 #: Below this many statements, ``n_jobs`` is ignored: starting workers costs more than it saves.
 PARALLEL_MIN_BATCH = 20_000
+#: Seconds an idle worker process waits for work before it exits.
+WORKER_TIMEOUT = 300
 #: Statements per task sent to a worker process.
 TASK_SIZE = 8_192
 _STR = frozenset({str})
@@ -71,6 +74,30 @@ def _score(model_file: str, texts: list[str]):
     return model.predict_proba(texts)
 
 
+# The worker processes of this process: (how many, executor), started on first use.
+_POOL: list = []
+
+
+def _executor(workers: int, *, replace: bool = False):
+    """A loky process pool of ``workers`` processes, kept for the next batch.
+
+    Its own pool, not joblib's shared one, which joblib's ``Parallel`` expects
+    to configure itself. Idle workers exit after ``WORKER_TIMEOUT`` seconds.
+    ``replace`` starts a new pool (the last one lost a worker).
+    """
+    from joblib.externals.loky import ProcessPoolExecutor
+
+    if _POOL:
+        size, executor = _POOL[0]
+        if size == workers and not replace:
+            return executor
+        executor.shutdown(wait=False)
+        _POOL.clear()
+    executor = ProcessPoolExecutor(max_workers=workers, timeout=WORKER_TIMEOUT)
+    _POOL.append((workers, executor))
+    return executor
+
+
 def _model_file(model: StanceModel) -> str:
     """A private temporary file holding ``model`` for the workers, written once per model.
 
@@ -121,51 +148,107 @@ def _tasks(texts: Iterable[str], processes: int) -> tuple[Iterator[list[str]], i
                 start += size
 
         return _checked(pieces()), n
-    chunks = iter_chunks(texts, TASK_SIZE)
-    head = list(islice(chunks, -(-PARALLEL_MIN_BATCH // TASK_SIZE)))
-    size = sum(map(len, head))
-    return chain(head, chunks), (size if size < PARALLEL_MIN_BATCH else None)
+    return _sized(iter_chunks(texts, TASK_SIZE))
 
 
-def parallel_predictions(model: StanceModel, texts: Iterable[str], n_jobs: int | None) -> Iterator[list[Prediction]]:
-    """Yield lists of predictions in input order, scoring on ``n_jobs`` processes.
+def _sized(chunks: Iterator[list[str]]) -> tuple[Iterator[list[str]], int | None]:
+    """``chunks``, and how many statements they hold if fewer than ``PARALLEL_MIN_BATCH`` (else ``None``)."""
+    head, size = [], 0
+    for chunk in chunks:
+        head.append(chunk)
+        size += len(chunk)
+        if size >= PARALLEL_MIN_BATCH:
+            return chain(head, chunks), None
+    return iter(head), size
 
-    The calling process is one of them: it keeps ``IN_FLIGHT`` tasks queued
-    for each of the ``n_jobs - 1`` worker processes, scores the next task
-    itself whenever they are all busy, and turns every result into
-    :class:`Prediction` objects. So the work balances itself, whatever the
-    statements' lengths, and no process waits on another until the last
-    tasks. Inputs of fewer than ``PARALLEL_MIN_BATCH`` statements are scored
-    in this process alone.
+
+def _windows(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    """``texts`` in lists of ``size`` (a list or tuple is sliced, not iterated), type-checked."""
+    if isinstance(texts, (list, tuple)):
+        return _checked(list(texts[i : i + size]) for i in range(0, len(texts), size))
+    return iter_chunks(texts, size)
+
+
+Pairs = Iterator[tuple[list[str], list[Prediction]]]
+
+
+def parallel_predictions(model: StanceModel, texts: Iterable[str], n_jobs: int | None) -> Pairs:
+    """Yield ``(statements, predictions)`` pairs in input order, scoring on ``n_jobs`` processes.
+
+    The calling process is one of them. On Linux, when it runs no other
+    thread, the others are forked copies of it (:mod:`stance._fork`);
+    otherwise a pool of worker processes (:func:`_pooled`). Inputs of fewer
+    than ``PARALLEL_MIN_BATCH`` statements are scored in this process alone.
     """
+    from . import _fork
+
     processes = effective_jobs(n_jobs)
-    tasks, size = _tasks(texts, processes)
+    fork = processes > 1 and _fork.usable()
+    tasks, size = _sized(_windows(texts, _fork.WINDOW)) if fork else _tasks(texts, processes)
     if processes == 1 or (size is not None and size < PARALLEL_MIN_BATCH):
-        yield from map(model._predictions, tasks)
-        return
+        return ((part, model._predictions(part)) for part in tasks)
+    return _fork.forked_predictions(model, tasks, processes) if fork else _pooled(model, tasks, processes)
 
-    from joblib.externals.loky import get_reusable_executor
 
-    executor = get_reusable_executor(max_workers=processes - 1)
-    model_file = _model_file(model)
-    capacity = IN_FLIGHT * (processes - 1)
-    # In input order: (texts, future) for a task sent to a worker, (texts, predictions) for one scored here.
-    pending: deque[tuple[list[str], Future | list[Prediction]]] = deque()
+def _pooled(model: StanceModel, tasks: Iterator[list[str]], processes: int) -> Pairs:
+    """Score ``tasks`` here and on ``processes - 1`` pooled workers.
+
+    This process keeps ``IN_FLIGHT`` tasks queued for each worker, scores the
+    next task itself whenever they are all busy, and turns every result into
+    :class:`Prediction` objects: the work balances itself, whatever the
+    statements' lengths.
+    """
+    workers = _Workers(model, processes - 1)
+    capacity = IN_FLIGHT * workers.count
+    # In input order: (texts, future, its pool) for a task sent to a worker,
+    # (texts, predictions, None) for one scored here.
+    pending: deque[tuple[list[str], Future | list[Prediction], Any]] = deque()
 
     def ready(result: Future | list[Prediction]) -> bool:
         return not isinstance(result, Future) or result.done()
 
-    def collect() -> list[Prediction]:
-        part, result = pending.popleft()
-        return result if isinstance(result, list) else model._from_proba(part, result.result())
+    def collect() -> tuple[list[str], list[Prediction]]:
+        part, result, pool = pending.popleft()
+        if isinstance(result, list):
+            return part, result
+        try:
+            proba = result.result()
+        except BrokenExecutor:  # its worker died (killed, out of memory): score the task here instead
+            workers.replace(pool)
+            return part, model._predictions(part)
+        return part, model._from_proba(part, proba)
 
     for part in tasks:
-        if sum(not ready(result) for _, result in pending) < capacity:
-            pending.append((part, executor.submit(_score, model_file, part)))
+        if sum(not ready(result) for _, result, _ in pending) < capacity:
+            pending.append((part, *workers.send(part)))
         else:
-            pending.append((part, model._predictions(part)))
+            pending.append((part, model._predictions(part), None))
         # hand over what is ready at the front; wait for it once a few tasks are held
         while pending and (ready(pending[0][1]) or len(pending) > capacity + 2):
             yield collect()
     while pending:
         yield collect()
+
+
+class _Workers:
+    """The worker processes of one batch: ``count`` of them, sharing the model through a file."""
+
+    def __init__(self, model: StanceModel, count: int):
+        self.count = count
+        self.executor = _executor(count)
+        self.model_file = _model_file(model)
+
+    def send(self, texts: list[str]) -> tuple[Future, Any]:
+        """Submit ``texts``; returns the future and the pool it went to."""
+        try:
+            return self.executor.submit(_score, self.model_file, texts), self.executor
+        except BrokenExecutor:  # a worker died since the last task
+            self.replace(self.executor)
+            return self.executor.submit(_score, self.model_file, texts), self.executor
+
+    def replace(self, broken: Any) -> None:
+        """Start a new pool in place of ``broken``, once, with a warning."""
+        if broken is self.executor:
+            message = "a stance worker process died (killed, or out of memory); a new one takes its place"
+            warnings.warn(message, RuntimeWarning, stacklevel=5)
+            self.executor = _executor(self.count, replace=True)

@@ -23,7 +23,6 @@ the first non-space character, so ordinary text costs one character each.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from operator import attrgetter
 
 from ._labels import Prediction, UnscoredPrediction
 
@@ -31,8 +30,6 @@ from ._labels import Prediction, UnscoredPrediction
 ON_ERROR = ("raise", "skip", "neutral")
 #: The label an unscored statement gets with ``on_error="neutral"``.
 NEUTRAL = "neutral"
-
-_TEXT = attrgetter("text")
 
 
 def check_on_error(on_error: object, labels: tuple[str, ...]) -> str:
@@ -95,17 +92,18 @@ def checked_lists(chunks: Iterator[list[str]], score, on_error: str, labels: tup
         yield _filled(predictions, blanks, on_error, labels) if blanks else predictions
 
 
-def apply_policy(lists: Iterator[list[Prediction]], on_error: str, labels: tuple[str, ...]) -> Iterator[list]:
-    """Pass lists of predictions through, applying ``on_error`` to the blank statements among them.
+def apply_policy(
+    pairs: Iterator[tuple[list[str], list[Prediction]]], on_error: str, labels: tuple[str, ...]
+) -> Iterator[list]:
+    """The predictions of each ``(texts, predictions)`` pair, with ``on_error`` applied to the blank statements.
 
-    For the worker-process path, where the chunks are cut in :mod:`stance._batch`:
-    blank statements are scored like any other (empty text costs nothing) and
-    replaced here.
+    For the multi-process paths of :mod:`stance._batch`: blank statements are
+    scored like any other (empty text costs nothing) and replaced here.
     """
     offset = 0
-    for predictions in lists:
-        blanks = blank_positions(list(map(_TEXT, predictions)))
+    for texts, predictions in pairs:
+        blanks = blank_positions(texts)
         if blanks and on_error == "raise":
             raise blank_error(offset + blanks[0])
-        offset += len(predictions)
+        offset += len(texts)
         yield _filled(predictions, blanks, on_error, labels) if blanks else predictions

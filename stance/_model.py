@@ -304,9 +304,12 @@ class StanceModel:
             generator, pandas Series, ...), consumed in chunks. A mapping is
             refused (its keys are not a batch of statements).
         n_jobs : int, optional
-            Worker processes for large batches (``-1``: all cores). Batches
-            smaller than ``stance._batch.PARALLEL_MIN_BATCH`` always run in
-            this process.
+            Processes that score a large batch, this one included (``-1``:
+            one per core). On Linux, in a process running no other thread,
+            the others are forked copies of this one, sharing its memory;
+            otherwise a pool of worker processes kept for the next batch.
+            Batches smaller than ``stance._batch.PARALLEL_MIN_BATCH`` always
+            run in this process alone.
         on_error : {"raise", "skip", "neutral"}
             What to do with an empty or whitespace-only statement: raise
             ``ValueError`` naming its position (the default); ``"skip"``: put
