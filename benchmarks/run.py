@@ -350,7 +350,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--batch", type=int, default=100_000, help="statements in the batch test (default 100,000)")
     parser.add_argument("--single", type=int, default=2_000, help="statements in the single-call test")
-    parser.add_argument("--repeats", type=int, default=3, help="repetitions of the batch test")
+    parser.add_argument("--repeats", type=int, default=7, help="repetitions of the batch test (default 7)")
     parser.add_argument("--cold-runs", type=int, default=7, help="new processes per contender")
     parser.add_argument(
         "--search", action="store_true", help="also time the recipe's whole cross-validated search (minutes)"
