@@ -38,6 +38,8 @@ WINDOW = 262_144
 #: another at its end.
 CHUNK = 4_096
 MIN_CHUNK = 512
+#: A window is shared by at most one process per this many pieces.
+PIECES_EACH = 4
 
 
 def usable() -> bool:
@@ -57,6 +59,8 @@ def _window(model: StanceModel, texts: list[str], processes: int) -> Iterator[tu
     import multiprocessing
 
     n, n_labels = len(texts), len(model.labels)
+    # at least PIECES_EACH full pieces per process: a fork costs milliseconds
+    processes = max(1, min(processes, n // (PIECES_EACH * CHUNK)))
     bounds = _bounds(n, processes)
     pieces = len(bounds) - 1
     # One shared mapping: the probabilities, then one "done" byte per piece.

@@ -137,14 +137,16 @@ def _forked(model, texts, processes=2):
 def test_forked_children_agree_with_one_process(model, corpus_rows, processes):
     from stance import _fork
 
-    texts = _unique_statements(corpus_rows, 3 * _fork.CHUNK + 7)
+    texts = _unique_statements(corpus_rows, processes * _fork.PIECES_EACH * _fork.CHUNK + 7)
     assert _forked(model, texts, processes) == model.classify(texts)
 
 
 def test_a_child_that_dies_leaves_its_pieces_to_the_parent(model, corpus_rows):
     import os
 
-    texts = _unique_statements(corpus_rows, 10_000)
+    from stance import _fork
+
+    texts = _unique_statements(corpus_rows, 2 * _fork.PIECES_EACH * _fork.CHUNK)
     dying = _DiesInChildren(
         labels=model.labels,
         settings=model.settings,
@@ -198,3 +200,23 @@ def test_fork_only_when_no_other_thread_runs(model, corpus_rows, monkeypatch):
     finally:
         stop.set()
         thread.join()
+
+
+def test_a_small_window_is_not_shared_by_more_processes_than_it_has_work_for(model, corpus_rows, monkeypatch):
+    import os
+
+    from stance import _fork
+
+    forks = []
+    real_fork = os.fork
+
+    def counting_fork():
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    texts = _unique_statements(corpus_rows, 2 * _fork.PIECES_EACH * _fork.CHUNK)
+    assert _forked(model, texts, processes=16) == model.classify(texts)
+    assert len(forks) == 1  # two processes' worth of work: this one and one child
