@@ -1,12 +1,14 @@
 """Scoring a batch in forked copies of this process (Linux, single-threaded callers).
 
 A forked child already holds the model and the statements: nothing is pickled
-or sent. Each window of ``WINDOW`` statements is cut into ``CHUNK``-statement
-pieces; this process and its children take pieces from a shared counter until
-none is left, the children writing probabilities into shared memory, this
-process also turning every finished piece, in order, into
-:class:`~stance.Prediction` objects. The work balances itself, and a child
-that dies only leaves its pieces to this process.
+or sent. Each window of ``WINDOW`` statements is cut into pieces of ``CHUNK``
+statements (smaller near its end). This process and its children take pieces
+from a pipe until none is left; the children write probabilities into shared
+memory and report each finished piece through a second pipe; this process
+also turns every finished piece, in order, into :class:`~stance.Prediction`
+objects. The work balances itself, no lock is shared (a process killed at any
+moment blocks no other), and a child that dies only leaves its piece to this
+process.
 
 Forking is safe only when no other thread could hold a lock at that moment,
 so :func:`usable` asks for a single-threaded caller on Linux; elsewhere
@@ -32,8 +34,9 @@ if TYPE_CHECKING:
     from ._model import StanceModel
 
 #: Statements per fork: the children of one window see its statements, no more.
+#: (Its pieces' numbers, four bytes each, must fit in a pipe's 64 KiB buffer.)
 WINDOW = 262_144
-#: Statements per piece of work taken from the shared counter; the last pieces
+#: Statements per piece of work; the last pieces
 #: of a window shrink down to ``MIN_CHUNK``, so that no process waits long for
 #: another at its end.
 CHUNK = 4_096
@@ -56,32 +59,46 @@ def forked_predictions(
 
 
 def _window(model: StanceModel, texts: list[str], processes: int) -> Iterator[tuple[list[str], list[Prediction]]]:
-    import multiprocessing
-
     n, n_labels = len(texts), len(model.labels)
     # at least PIECES_EACH full pieces per process: a fork costs milliseconds
     processes = max(1, min(processes, n // (PIECES_EACH * CHUNK)))
+    if processes == 1:
+        yield texts, model._predictions(texts)
+        return
     bounds = _bounds(n, processes)
     pieces = len(bounds) - 1
-    # One shared mapping: the probabilities, then one "done" byte per piece.
-    shared = mmap.mmap(-1, n * n_labels * 8 + pieces)
-    proba = np.frombuffer(shared, dtype=np.float64, count=n * n_labels).reshape(n, n_labels)
-    done = np.frombuffer(shared, dtype=np.uint8, count=pieces, offset=n * n_labels * 8)
-    counter = multiprocessing.get_context("fork").Value("q", 0)  # the next piece; its lock orders memory too
+    proba = np.frombuffer(mmap.mmap(-1, n * n_labels * 8), dtype=np.float64).reshape(n, n_labels)  # shared
+    # Two pipes, so that a process killed at any moment leaves no lock held: "todo" holds
+    # every piece's number, read four bytes at a time (a read that small is atomic);
+    # "done" gets the number of each piece a child has written into ``proba``.
+    todo, feed = os.pipe()
+    os.write(feed, b"".join(piece.to_bytes(4, "little") for piece in range(pieces)))
+    os.close(feed)
+    done, report = os.pipe()
 
-    def take(finished: int | None) -> int:
-        with counter.get_lock():
-            if finished is not None:
-                done[finished] = 1
-            piece = counter.value
-            counter.value += 1
-        return piece
+    def take() -> int | None:
+        record = os.read(todo, 4)
+        return int.from_bytes(record, "little") if record else None
 
     def score(piece: int) -> None:
         rows = slice(bounds[piece], bounds[piece + 1])
         proba[rows] = model.predict_proba(texts[rows])
 
-    children = []
+    finished = bytearray(pieces)
+
+    def collect(block: bool) -> None:
+        os.set_blocking(done, block)
+        while True:
+            try:
+                records = os.read(done, 1 << 16)
+            except BlockingIOError:
+                return
+            if not records:  # every child has exited
+                return
+            for i in range(0, len(records), 4):
+                finished[int.from_bytes(records[i : i + 4], "little")] = 1
+
+    children: list[int] = []
     try:
         for _ in range(processes - 1):
             pid = os.fork()
@@ -90,31 +107,31 @@ def _window(model: StanceModel, texts: list[str], processes: int) -> Iterator[tu
                 try:
                     gc.disable()  # a collection would touch, and so copy, every page of the parent's heap
                     signal.signal(signal.SIGINT, signal.SIG_DFL)
-                    piece = take(None)
-                    while piece < pieces:
+                    while (piece := take()) is not None:
                         score(piece)
-                        piece = take(piece)
+                        os.write(report, piece.to_bytes(4, "little"))
                     status = 0
                 finally:
                     os._exit(status)
             children.append(pid)
+        os.close(report)
+        report = -1
         built = 0  # pieces already turned into predictions
-        piece = take(None)
-        while piece < pieces:
+        while (piece := take()) is not None:
             score(piece)
-            piece = take(piece)
-            ready = built
-            with counter.get_lock():
-                while ready < pieces and done[ready]:
-                    ready += 1
+            finished[piece] = 1
+            collect(block=False)
+            ready = finished.find(0, built)
+            ready = pieces if ready < 0 else ready
             if ready > built:
                 yield _predictions(model, texts, proba, bounds[built], bounds[ready])
                 built = ready
+        collect(block=True)  # until every child has exited
         for pid in children:
             os.waitpid(pid, 0)
         children = []
-        for missing in range(built, pieces):  # a child that died left its pieces undone: score them here
-            if not done[missing]:
+        for missing in range(built, pieces):  # a child that died left its piece undone: score it here
+            if not finished[missing]:
                 score(missing)
         if built < pieces:
             yield _predictions(model, texts, proba, bounds[built], n)
@@ -125,6 +142,9 @@ def _window(model: StanceModel, texts: list[str], processes: int) -> Iterator[tu
                 os.waitpid(pid, 0)
             except ChildProcessError:
                 pass
+        for fd in (todo, done, report):
+            if fd >= 0:
+                os.close(fd)
 
 
 def _predictions(
