@@ -66,7 +66,7 @@ def measure(call) -> dict:
         "self_system": after[0].ru_stime - before[0].ru_stime,
         "self_faults": after[0].ru_minflt - before[0].ru_minflt,
         "others_cpu": (after[1].ru_utime + after[1].ru_stime - before[1].ru_utime - before[1].ru_stime)
-        + (after[2][0] + after[2][1] - before[2][0] - before[2][1]),
+        + max(0.0, after[2][0] + after[2][1] - before[2][0] - before[2][1]),  # /proc counts in clock ticks
         "others_system": after[1].ru_stime - before[1].ru_stime + after[2][1] - before[2][1],
         "others_faults": after[1].ru_minflt - before[1].ru_minflt + after[2][2] - before[2][2],
     }
@@ -103,17 +103,24 @@ def main() -> None:
                 runs[mode].append(figures)
     base = runs["one process"]
     print(f"{args.batch:,} statements, median of {args.repeats} repetitions on {os.cpu_count()} cores")
-    print(f"{'mode':<20} {'wall s':>7} {'vs one':>7} {'CPU s: here':>12} {'others':>7} {'system':>7} {'faults':>8}")
+    print(
+        f"{'mode':<20} {'wall s':>7} {'vs one':>7} {'CPU s: here':>12} {'others':>7} {'all':>6} "
+        f"{'vs one':>7} {'system':>7} {'faults':>8}"
+    )
     for mode, figures in runs.items():
         ratio = statistics.median(b["wall"] / f["wall"] for b, f in zip(base, figures))
+        cpu = statistics.median((f["self_cpu"] + f["others_cpu"]) / b["self_cpu"] for b, f in zip(base, figures))
         print(
             f"{mode:<20} {statistics.median(f['wall'] for f in figures):7.3f} {ratio:6.2f}x "
             f"{statistics.median(f['self_cpu'] for f in figures):12.3f} "
             f"{statistics.median(f['others_cpu'] for f in figures):7.3f} "
+            f"{statistics.median(f['self_cpu'] + f['others_cpu'] for f in figures):6.3f} {cpu:6.2f}x "
             f"{statistics.median(f['self_system'] + f['others_system'] for f in figures):7.3f} "
             f"{statistics.median(f['self_faults'] + f['others_faults'] for f in figures):8,.0f}"
         )
-    print("(here: this process; others: its forked children or its pool workers; system: both, in the kernel)")
+    print("(here: this process; others: its forked children or its pool workers; all: both;")
+    print(" system: of all, in the kernel; vs one: one process's wall time over this mode's,")
+    print(" and this mode's CPU seconds over one process's)")
     if args.json:
         args.json.write_text(json.dumps({"batch": args.batch, "runs": runs}, indent=2) + "\n")
 
