@@ -46,7 +46,12 @@ PIECES_EACH = 4
 
 
 def usable() -> bool:
-    """Whether forking is safe here: Linux, and no thread besides this one."""
+    """Whether forking is safe here: Linux, and no Python thread besides this one.
+
+    Native threads that libraries start on their own (a BLAS or Arrow pool) are
+    not counted: they may run, but the child never calls into those libraries'
+    thread pools, only into the tokeniser and numpy arithmetic.
+    """
     return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
