@@ -147,14 +147,8 @@ def test_a_child_that_dies_leaves_its_pieces_to_the_parent(model, corpus_rows):
     from stance import _fork
 
     texts = _unique_statements(corpus_rows, 2 * _fork.PIECES_EACH * _fork.CHUNK)
-    dying = _DiesInChildren(
-        labels=model.labels,
-        settings=model.settings,
-        vocabulary=model.vocabulary,
-        idf=model.idf,
-        coef=model.coef,
-        intercept=model.intercept,
-    )
+    _, (parts,) = model.__reduce__()  # the model's exported parts, as a worker receives them
+    dying = _DiesInChildren(**parts)
     dying.parent = os.getpid()
     assert _forked(dying, texts) == model.classify(texts)
 
