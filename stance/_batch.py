@@ -138,17 +138,23 @@ def _tasks(texts: Iterable[str], processes: int) -> tuple[Iterator[list[str]], i
     longer than ``PARALLEL_MIN_BATCH`` (its length is not known in advance).
     """
     if isinstance(texts, (list, tuple)):
-        n = len(texts)
-
-        def pieces() -> Iterator[list[str]]:
-            start = 0
-            while start < n:
-                size = min(TASK_SIZE, max(MIN_TASK, -(-(n - start) // (4 * processes))))
-                yield list(texts[start : start + size])
-                start += size
-
-        return _checked(pieces()), n
+        bounds = shrinking_bounds(len(texts), TASK_SIZE, MIN_TASK, 4 * processes)
+        return _checked(list(texts[a:b]) for a, b in zip(bounds, bounds[1:])), len(texts)
     return _sized(iter_chunks(texts, TASK_SIZE))
+
+
+def shrinking_bounds(n: int, largest: int, smallest: int, parts: int) -> list[int]:
+    """Where the pieces of ``n`` statements start, then ``n``.
+
+    Each piece is ``1 / parts`` of what is left, between ``smallest`` and
+    ``largest`` statements: pieces shrink as the end nears, so that the
+    processes sharing them finish together.
+    """
+    bounds = [0]
+    while bounds[-1] < n:
+        left = n - bounds[-1]
+        bounds.append(bounds[-1] + min(left, largest, max(smallest, -(-left // parts))))
+    return bounds
 
 
 def _sized(chunks: Iterator[list[str]]) -> tuple[Iterator[list[str]], int | None]:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._batch import shrinking_bounds
 from ._labels import Prediction
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def _window(model: StanceModel, texts: list[str], processes: int) -> Iterator[tu
     if processes == 1:
         yield texts, model._predictions(texts)
         return
-    bounds = _bounds(n, processes)
+    bounds = shrinking_bounds(n, CHUNK, MIN_CHUNK, 2 * processes)
     pieces = len(bounds) - 1
     proba = np.frombuffer(mmap.mmap(-1, n * n_labels * 8), dtype=np.float64).reshape(n, n_labels)  # shared
     # Two pipes, so that a process killed at any moment leaves no lock held: "todo" holds
@@ -158,12 +159,3 @@ def _predictions(
     """The statements ``start`` to ``stop`` and their predictions."""
     part = texts[start:stop]
     return part, model._from_proba(part, proba[start:stop])
-
-
-def _bounds(n: int, processes: int) -> list[int]:
-    """Where the pieces of ``n`` statements start, and ``n``: ``CHUNK`` each, shrinking near the end."""
-    bounds = [0]
-    while bounds[-1] < n:
-        left = n - bounds[-1]
-        bounds.append(bounds[-1] + min(left, CHUNK, max(MIN_CHUNK, -(-left // (2 * processes)))))
-    return bounds
