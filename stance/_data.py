@@ -6,6 +6,7 @@ what was wrong. Nothing is skipped silently.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -105,15 +106,23 @@ def iter_rows(
             yield n, row
 
 
-def _parquet_footer(p: Path) -> None:
-    """Read the footer of Parquet file ``p``: ``DataError`` naming it if that fails."""
+@contextlib.contextmanager
+def _parquet_errors(p: Path) -> Iterator[None]:
+    """Turn pyarrow's errors while reading Parquet file ``p`` into a ``DataError`` naming it."""
     import pyarrow as pa  # installed with datasets
-    import pyarrow.parquet as pq
 
     try:
-        pq.read_metadata(p)
+        yield
     except (pa.ArrowException, OSError) as exc:
         raise DataError(f"not a readable Parquet file: {exc}", source=str(p)) from None
+
+
+def _parquet_footer(p: Path) -> None:
+    """Read the footer of Parquet file ``p``: ``DataError`` naming it if that fails."""
+    import pyarrow.parquet as pq
+
+    with _parquet_errors(p):
+        pq.read_metadata(p)
 
 
 def _parquet_stream(p: Path, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -125,10 +134,9 @@ def _parquet_stream(p: Path, columns: Sequence[str]) -> Iterator[tuple[int, dict
     ``datasets`` Parquet reader decodes a whole row group at once, and one
     row group can hold a whole file, so memory would grow with the file.
     """
-    import pyarrow as pa  # installed with datasets
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # installed with datasets
 
-    try:
+    with _parquet_errors(p):
         reader = pq.ParquetFile(p, buffer_size=1 << 20, pre_buffer=False)
         names = reader.schema_arrow.names
         if columns[0] not in names:
@@ -139,8 +147,6 @@ def _parquet_stream(p: Path, columns: Sequence[str]) -> Iterator[tuple[int, dict
             for row in batch.to_pylist():
                 n += 1
                 yield n, row
-    except (pa.ArrowException, OSError) as exc:
-        raise DataError(f"not a readable Parquet file: {exc}", source=str(p)) from None
 
 
 def _field(row: Any, name: str, source: str, line: int) -> str:

@@ -96,13 +96,13 @@ def train(
     from ._search import search as grid_search
     from ._sklearn import SKLEARN_VERSION
 
+    if isinstance(cv_repeats, bool) or not isinstance(cv_repeats, int) or cv_repeats < 1:
+        raise ValueError(f"cv_repeats must be a positive int, found {cv_repeats!r}")
     texts, labels = read_training(data, label_set)
     estimator = StanceEstimator(**params)
     training: dict[str, Any] = {"n_statements": len(texts), "data_sha256": data_hash(texts, labels)}
     training["label_counts"] = {label: labels.count(label) for label in sorted(set(labels))}
     folds = min(CV_FOLDS, min(training["label_counts"].values()))
-    if isinstance(cv_repeats, bool) or not isinstance(cv_repeats, int) or cv_repeats < 1:
-        raise ValueError(f"cv_repeats must be a positive int, found {cv_repeats!r}")
     if (search or calibrate) and folds < 2:
         raise ValueError("search=True and calibrate=True need at least two statements of every label")
     if search:
