@@ -138,8 +138,7 @@ def _tasks(texts: Iterable[str], processes: int) -> tuple[Iterator[list[str]], i
     longer than ``PARALLEL_MIN_BATCH`` (its length is not known in advance).
     """
     if isinstance(texts, (list, tuple)):
-        bounds = shrinking_bounds(len(texts), TASK_SIZE, MIN_TASK, 4 * processes)
-        return _checked(list(texts[a:b]) for a, b in zip(bounds, bounds[1:])), len(texts)
+        return _slices(texts, shrinking_bounds(len(texts), TASK_SIZE, MIN_TASK, 4 * processes)), len(texts)
     return _sized(iter_chunks(texts, TASK_SIZE))
 
 
@@ -171,8 +170,14 @@ def _sized(chunks: Iterator[list[str]]) -> tuple[Iterator[list[str]], int | None
 def _windows(texts: Iterable[str], size: int) -> Iterator[list[str]]:
     """``texts`` in lists of ``size`` (a list or tuple is sliced, not iterated), type-checked."""
     if isinstance(texts, (list, tuple)):
-        return _checked(list(texts[i : i + size]) for i in range(0, len(texts), size))
+        return _slices(texts, [*range(0, len(texts), size), len(texts)])
     return iter_chunks(texts, size)
+
+
+def _slices(texts: list[str] | tuple[str, ...], bounds: list[int]) -> Iterator[list[str]]:
+    """The lists ``texts[a:b]`` between consecutive ``bounds``, type-checked (a list's slice is not copied again)."""
+    as_list = (lambda part: part) if isinstance(texts, list) else list
+    return _checked(as_list(texts[a:b]) for a, b in zip(bounds, bounds[1:]))
 
 
 Pairs = Iterator[tuple[list[str], list[Prediction]]]
